@@ -1,0 +1,166 @@
+// Classification of linkname directives, following the compiler's checks in
+// cmd/compile/internal/noder (writer.go collectDecls) and the linker's notion
+// of pull versus push (cmd/link/internal/loader). Handshakes are settled later,
+// once every push in the workspace is known.
+
+import { isInstantiation, isWellFormed, splitSymbol } from '../parse/directive.js';
+import { declSignature, type DirectiveSite } from '../parse/gofile.js';
+import { constraintsOverlap } from '../model/constraint.js';
+import type { ModuleIndex } from '../model/modules.js';
+import type { GoFile, Package, SourceStore } from '../model/packages.js';
+import type { DeclarationInfo, Finding, FindingKind, InvalidCode, TargetRef } from '../model/types.js';
+
+/** A symbol some package defines with a linkname on the definition side. */
+export interface PushSite {
+  symbol: string;
+  file: string;
+  line: number;
+}
+
+export interface PackageClassification {
+  findings: Finding[];
+  pushes: PushSite[];
+}
+
+const INVALID_MESSAGES: Record<InvalidCode, (local: string) => string> = {
+  usage: () => 'usage: //go:linkname localname [linkname]',
+  misplaced: () => 'misplaced compiler directive: a directive must be on a line by itself',
+  'no-unsafe': () => '//go:linkname only allowed in Go files that import "unsafe"',
+  instantiation: () => '//go:linkname reference of an instantiation is not allowed',
+  undeclared: () => '//go:linkname must refer to declared function or variable',
+  duplicate: (local) => `duplicate //go:linkname for ${local}`,
+};
+
+export function classifyPackage(pkg: Package, store: SourceStore, modules: ModuleIndex): PackageClassification {
+  const findings: Finding[] = [];
+  const pushes: PushSite[] = [];
+  // Directives already bound, per local name, with their file (duplicates are judged per build).
+  const bound = new Map<string, GoFile[]>();
+
+  for (const file of pkg.files) {
+    for (const site of file.parsed.directives) {
+      const finding = classifyDirective(pkg, file, site, store, modules, bound);
+      findings.push(finding);
+      if ((finding.kind === 'push' || finding.kind === 'export') && finding.target.importPath !== '') {
+        pushes.push({ symbol: `${finding.target.importPath}.${finding.target.symbol}`, file: finding.file, line: finding.span.start.line });
+      }
+    }
+  }
+  return { findings, pushes };
+}
+
+function classifyDirective(
+  pkg: Package,
+  file: GoFile,
+  site: DirectiveSite,
+  store: SourceStore,
+  modules: ModuleIndex,
+  bound: Map<string, GoFile[]>,
+): Finding {
+  const local = site.args[0] ?? '';
+  const remote = site.args[1];
+  const base: Finding = {
+    kind: 'invalid',
+    verb: site.verb,
+    file: file.rel,
+    span: file.parsed.source.span(site.start, site.end),
+    package: pkg.importPath,
+    module: pkg.module?.path ?? null,
+    localName: local || null,
+    target: targetOf(pkg, remote ?? local, remote === undefined, modules),
+    declaration: null,
+    importsUnsafe: file.parsed.importsUnsafe,
+    constraint: file.constraint,
+    generated: file.parsed.generated,
+    invalid: null,
+    reason: '',
+  };
+  const invalid = (code: InvalidCode): Finding => ({ ...base, kind: 'invalid', invalid: code, reason: INVALID_MESSAGES[code](local) });
+
+  if (!isWellFormed(site)) return invalid('usage');
+  if (site.misplaced) return invalid('misplaced');
+  if (!file.parsed.importsUnsafe) return invalid('no-unsafe');
+  if (remote !== undefined && isInstantiation(remote)) return invalid('instantiation');
+  const hit = store.lookupDecl(pkg, file, local);
+  if (!hit) return invalid('undeclared');
+  const earlier = bound.get(local) ?? [];
+  if (earlier.some((f) => constraintsOverlap(f.constraint, file.constraint))) return invalid('duplicate');
+  bound.set(local, [...earlier, file]);
+
+  const declaration: DeclarationInfo = {
+    kind: hit.decl.kind,
+    file: hit.file.rel,
+    span: hit.file.parsed.source.span(hit.decl.start, hit.decl.end),
+    signature: declSignature(hit.file.parsed, hit.decl),
+  };
+  const isDefinition = declaration.kind === 'func' || declaration.kind === 'var-initialized';
+  const { kind, reason } = kindOf(pkg, base.target, remote === undefined, isDefinition, declaration);
+  return { ...base, kind, declaration, reason };
+}
+
+function targetOf(pkg: Package, raw: string, oneArg: boolean, modules: ModuleIndex): TargetRef {
+  if (oneArg) return { raw: pkg.importPath ? `${pkg.importPath}.${raw}` : raw, importPath: pkg.importPath ?? '', symbol: raw, kind: 'none' };
+  const split = splitSymbol(raw);
+  if (!split) return { raw, importPath: '', symbol: raw, kind: 'c-symbol' };
+  const kind = split.importPath === pkg.importPath ? 'same-module' : modules.resolve(split.importPath, pkg.module).kind;
+  return { raw, ...split, kind };
+}
+
+function kindOf(
+  pkg: Package,
+  target: TargetRef,
+  oneArg: boolean,
+  isDefinition: boolean,
+  decl: DeclarationInfo,
+): { kind: FindingKind; reason: string } {
+  const what = describeDecl(decl);
+  if (oneArg) {
+    return isDefinition
+      ? { kind: 'export', reason: `one-argument form: ${what} is pushed as ${target.raw} for other packages to pull` }
+      : { kind: 'export', reason: `one-argument form on a ${what}: its body must come from assembly or a push into ${target.raw}` };
+  }
+  if (target.kind === 'c-symbol') {
+    return isDefinition
+      ? { kind: 'push', reason: `${what} is defined under the package-less name ${target.raw}` }
+      : { kind: 'pull', reason: `${what} binds to the C or assembly symbol ${target.raw}` };
+  }
+  if (target.importPath === pkg.importPath) {
+    return { kind: 'export', reason: `names its own package's symbol ${target.raw}, which pushes it` };
+  }
+  if (isDefinition) return { kind: 'push', reason: `${what} is pushed into ${target.importPath} as ${target.raw}` };
+  switch (target.kind) {
+    case 'std':
+      return /^[A-Z]/.test(target.symbol)
+        ? { kind: 'pull', reason: `${what} pulls the exported standard-library symbol ${target.raw} through linkname instead of calling it` }
+        : { kind: 'pull', reason: `${what} pulls the standard-library symbol ${target.raw}; it links only while the std pushes it` };
+    case 'external':
+      return { kind: 'pull', reason: `${what} pulls ${target.raw} from a module outside the workspace` };
+    default:
+      return { kind: 'pull', reason: `${what} pulls ${target.raw}, which its package does not push` };
+  }
+}
+
+function describeDecl(decl: DeclarationInfo): string {
+  switch (decl.kind) {
+    case 'func-bodyless':
+      return 'bodyless func';
+    case 'func':
+      return 'func';
+    case 'var':
+      return 'uninitialised var';
+    case 'var-initialized':
+      return 'initialised var';
+  }
+}
+
+/** A pull whose target some package in the workspace pushes is a handshake. */
+export function settleHandshake(finding: Finding, pushes: ReadonlyMap<string, PushSite>): Finding {
+  if (finding.kind !== 'pull' || finding.target.kind === 'std' || finding.target.kind === 'c-symbol') return finding;
+  const push = pushes.get(`${finding.target.importPath}.${finding.target.symbol}`);
+  if (!push) return finding;
+  return {
+    ...finding,
+    kind: 'handshake',
+    reason: `pulls ${finding.target.raw}, which is pushed with //go:linkname at ${push.file}:${push.line}`,
+  };
+}

@@ -1,0 +1,42 @@
+import { Builtins, Cli } from 'clipanion';
+import { LinkfixError } from '../errors.js';
+import { VERSION } from '../version.js';
+import type { LinkfixContext } from './context.js';
+import { ScanCommand } from './scan-command.js';
+
+/** Runs the CLI and returns the exit status; never throws. */
+export async function run(argv: string[], context: Partial<LinkfixContext> = {}): Promise<number> {
+  const cli = new Cli<LinkfixContext>({ binaryName: 'linkfix', binaryLabel: 'linkfix', binaryVersion: VERSION, enableColors: false });
+  cli.register(ScanCommand);
+  cli.register(Builtins.HelpCommand);
+  cli.register(Builtins.VersionCommand);
+  const ctx: LinkfixContext = {
+    stdin: context.stdin ?? process.stdin,
+    stdout: context.stdout ?? process.stdout,
+    stderr: context.stderr ?? process.stderr,
+    env: context.env ?? process.env,
+    colorDepth: 1,
+  };
+  let command;
+  try {
+    command = cli.process(argv, ctx);
+  } catch (e) {
+    ctx.stderr.write(cli.error(e as Error));
+    return 2;
+  }
+  try {
+    return await command.validateAndExecute();
+  } catch (e) {
+    return reportError(e, ctx);
+  }
+}
+
+function reportError(e: unknown, ctx: LinkfixContext): number {
+  if (e instanceof LinkfixError) {
+    const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : '';
+    ctx.stderr.write(`linkfix: ${where}${e.message}\n`);
+  } else {
+    ctx.stderr.write(`linkfix: internal error: ${(e as Error).stack ?? String(e)}\n`);
+  }
+  return 2;
+}

@@ -1,0 +1,43 @@
+import { Command, Option } from 'clipanion';
+import { scanSync } from '../scan/scan.js';
+import { formatMessage, scanToText, summaryLine } from '../report/text.js';
+import { scanToJson } from '../report/json.js';
+import { colorsFor, type LinkfixContext } from './context.js';
+import { exitStatus } from './exit.js';
+import { LinkfixError } from '../errors.js';
+
+export class ScanCommand extends Command<LinkfixContext> {
+  static override paths = [['scan']];
+  static override usage = Command.Usage({
+    description: 'Find every //go:linkname directive and cross-package assembly reference, and classify it.',
+    details: `
+      Walks the given paths (default: the current directory), honouring .gitignore and skipping vendor/, testdata/ and directories starting with . or _.
+
+      Exit status: 0 when no pull was found, 1 when pulls were found, 2 on a usage or I/O error.
+    `,
+    examples: [
+      ['Scan the current module', 'linkfix scan'],
+      ['Scan a tree and print JSON', 'linkfix scan --format json ./...'],
+    ],
+  });
+
+  targets = Option.Rest({ name: 'paths' });
+  format = Option.String('--format', 'text', { description: 'Output format: text or json' });
+  includeVendor = Option.Boolean('--include-vendor', false, { description: 'Also scan vendor/ directories' });
+  includeTestdata = Option.Boolean('--include-testdata', false, { description: 'Also scan testdata/ directories' });
+
+  async execute(): Promise<number> {
+    if (this.format !== 'text' && this.format !== 'json') {
+      throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text or json)`);
+    }
+    const paths = this.targets.map((p) => (p === './...' || p.endsWith('/...') ? p.slice(0, -4) || '.' : p));
+    const result = scanSync(paths, { includeVendor: this.includeVendor, includeTestdata: this.includeTestdata });
+    const { stdout, stderr, env } = this.context;
+    if (this.format === 'json') stdout.write(scanToJson(result));
+    else stdout.write(scanToText(result, colorsFor(stdout, env)));
+    const errColors = colorsFor(stderr, env);
+    for (const m of result.messages) stderr.write(`${formatMessage(m, errColors)}\n`);
+    stderr.write(`${summaryLine(result)}\n`);
+    return exitStatus(result);
+  }
+}

@@ -1,0 +1,17 @@
+/** Machine-readable error codes; the CLI maps every one of them to exit status 2. */
+export type LinkfixErrorCode = 'ENOENT' | 'EIO' | 'EUSAGE' | 'EPARSE' | 'EINTERNAL';
+
+/** The one error type linkfix throws on purpose. Anything else is a bug. */
+export class LinkfixError extends Error {
+  readonly code: LinkfixErrorCode;
+  readonly file: string | null;
+  readonly line: number | null;
+
+  constructor(code: LinkfixErrorCode, message: string, where: { file?: string; line?: number } = {}) {
+    super(message);
+    this.name = 'LinkfixError';
+    this.code = code;
+    this.file = where.file ?? null;
+    this.line = where.line ?? null;
+  }
+}

@@ -1,0 +1,138 @@
+// The scan model: what linkfix knows about linkname uses after reading a tree.
+// Everything here is plain data (JSON-serialisable) so that later stages
+// (verdicts, fixes, reports) and library users can consume it directly.
+
+/** A place in a file. `line` and `column` are 1-based; `column` and `offset` count UTF-8 bytes, as go/token does. */
+export interface Position {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/** A half-open byte range [start, end) in a file. */
+export interface Span {
+  start: Position;
+  end: Position;
+}
+
+/** Which directive spelled the link: `linknamestd` is Go 1.27's std-only variant; `asm` is a `pkg·sym(SB)` reference. */
+export type DirectiveVerb = 'linkname' | 'linknamestd' | 'asm';
+
+/**
+ * - pull: a bodyless func or an uninitialised var bound to another package's symbol;
+ * - push: a definition bound to another package's symbol name;
+ * - handshake: a pull whose target definition carries its own linkname in the scanned workspace;
+ * - export: the one-argument form, or a two-argument form naming the package's own symbol;
+ * - invalid: the compiler rejects the directive (see `reason`);
+ * - asm-pull: an assembly reference to another package's symbol.
+ */
+export type FindingKind = 'pull' | 'push' | 'handshake' | 'export' | 'invalid' | 'asm-pull';
+
+/** Where the target symbol lives, seen from the directive's module. */
+export type TargetKind = 'std' | 'same-module' | 'workspace' | 'external' | 'c-symbol' | 'none';
+
+/** The compiler's reasons for rejecting a directive. */
+export type InvalidCode =
+  | 'usage'
+  | 'misplaced'
+  | 'no-unsafe'
+  | 'undeclared'
+  | 'duplicate'
+  | 'instantiation';
+
+export type DeclarationKind = 'func-bodyless' | 'func' | 'var' | 'var-initialized';
+
+export interface TargetRef {
+  /** The target as written in the directive (or assembly), after `·`→`.` and `∕`→`/` normalisation. */
+  raw: string;
+  /** Import path of the target's package ('' for a C symbol). Linker escapes such as `%2e` are decoded. */
+  importPath: string;
+  /** Symbol within the package, e.g. `fastrand` or `(*rtype).Name`. */
+  symbol: string;
+  kind: TargetKind;
+}
+
+export interface DeclarationInfo {
+  kind: DeclarationKind;
+  file: string;
+  span: Span;
+  /** The declaration without its body, e.g. `func fastrand() uint32` or `var ncpu int32`. */
+  signature: string;
+}
+
+/** A `//go:build` expression and the constraints implied by the file name, kept as data. */
+export interface FileConstraint {
+  /** The `//go:build` expression (or the `// +build` lines translated to one), or null. */
+  expression: string | null;
+  goos: string | null;
+  goarch: string | null;
+  test: boolean;
+}
+
+export interface Finding {
+  kind: FindingKind;
+  verb: DirectiveVerb;
+  /** Path relative to the scan's base directory, with forward slashes. */
+  file: string;
+  span: Span;
+  /** Import path of the package containing the directive (null when it is not inside a module). */
+  package: string | null;
+  /** Module path of the enclosing module (null when none). */
+  module: string | null;
+  /** The local name (Go directives only). */
+  localName: string | null;
+  target: TargetRef;
+  declaration: DeclarationInfo | null;
+  importsUnsafe: boolean;
+  constraint: FileConstraint;
+  generated: boolean;
+  /** For `invalid`, the compiler's rule that rejects it. */
+  invalid: InvalidCode | null;
+  /** One line saying why the finding has its kind. */
+  reason: string;
+}
+
+/** A TEXT symbol defined in an assembly file. */
+export interface AsmDefinition {
+  file: string;
+  line: number;
+  /** Fully qualified symbol, e.g. `example.com/p.callNanotime`. */
+  symbol: string;
+  /** `ABI0` unless the TEXT line names `<ABIInternal>`. */
+  abi: 'ABI0' | 'ABIInternal';
+}
+
+export interface ModuleInfo {
+  /** Directory of the go.mod, relative to the scan base ('.' for the base itself). */
+  dir: string;
+  path: string | null;
+  goVersion: string | null;
+  toolchain: string | null;
+  /** The go.work file that uses this module, if any. */
+  workspace: string | null;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A problem with the input: the scan of everything else still completes. */
+export interface ScanMessage {
+  severity: Severity;
+  file: string;
+  line: number | null;
+  message: string;
+}
+
+export interface ScanStats {
+  filesSeen: number;
+  filesParsed: number;
+  durationMs: number;
+}
+
+export interface ScanResult {
+  base: string;
+  modules: ModuleInfo[];
+  findings: Finding[];
+  asmDefinitions: AsmDefinition[];
+  messages: ScanMessage[];
+  stats: ScanStats;
+}
