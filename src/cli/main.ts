@@ -1,5 +1,5 @@
 import { Builtins, Cli } from 'clipanion';
-import { LinkfixError } from '../errors.js';
+import { reportError } from './command.js';
 import { VERSION } from '../version.js';
 import type { LinkfixContext } from './context.js';
 import { ScanCommand } from './scan-command.js';
@@ -25,18 +25,8 @@ export async function run(argv: string[], context: Partial<LinkfixContext> = {})
     return 2;
   }
   try {
-    return await command.validateAndExecute();
+    return await cli.run(command, ctx);
   } catch (e) {
     return reportError(e, ctx);
   }
-}
-
-function reportError(e: unknown, ctx: LinkfixContext): number {
-  if (e instanceof LinkfixError) {
-    const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : '';
-    ctx.stderr.write(`linkfix: ${where}${e.message}\n`);
-  } else {
-    ctx.stderr.write(`linkfix: internal error: ${(e as Error).stack ?? String(e)}\n`);
-  }
-  return 2;
 }

@@ -1,12 +1,13 @@
 import { Command, Option } from 'clipanion';
+import { LinkfixCommand } from './command.js';
 import { scanSync } from '../scan/scan.js';
 import { formatMessage, scanToText, summaryLine } from '../report/text.js';
 import { scanToJson } from '../report/json.js';
-import { colorsFor, type LinkfixContext } from './context.js';
+import { colorsFor } from './context.js';
 import { exitStatus } from './exit.js';
 import { LinkfixError } from '../errors.js';
 
-export class ScanCommand extends Command<LinkfixContext> {
+export class ScanCommand extends LinkfixCommand {
   static override paths = [['scan']];
   static override usage = Command.Usage({
     description: 'Find every //go:linkname directive and cross-package assembly reference, and classify it.',
@@ -26,7 +27,7 @@ export class ScanCommand extends Command<LinkfixContext> {
   includeVendor = Option.Boolean('--include-vendor', false, { description: 'Also scan vendor/ directories' });
   includeTestdata = Option.Boolean('--include-testdata', false, { description: 'Also scan testdata/ directories' });
 
-  async execute(): Promise<number> {
+  async run(): Promise<number> {
     if (this.format !== 'text' && this.format !== 'json') {
       throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text or json)`);
     }

@@ -19,6 +19,18 @@ export const KNOWN_ARCH: ReadonlySet<string> = new Set([
   's390', 's390x', 'sparc', 'sparc64', 'wasm',
 ]);
 
+/** The ports `go tool dist list` prints: only real GOOS/GOARCH pairs can build together. */
+export const PORTS: readonly (readonly [string, string])[] = (
+  'aix/ppc64 android/386 android/amd64 android/arm android/arm64 darwin/amd64 darwin/arm64 dragonfly/amd64 ' +
+  'freebsd/386 freebsd/amd64 freebsd/arm freebsd/arm64 freebsd/riscv64 illumos/amd64 ios/amd64 ios/arm64 js/wasm ' +
+  'linux/386 linux/amd64 linux/arm linux/arm64 linux/loong64 linux/mips linux/mips64 linux/mips64le linux/mipsle ' +
+  'linux/ppc64 linux/ppc64le linux/riscv64 linux/s390x netbsd/386 netbsd/amd64 netbsd/arm netbsd/arm64 ' +
+  'openbsd/386 openbsd/amd64 openbsd/arm openbsd/arm64 openbsd/ppc64 openbsd/riscv64 plan9/386 plan9/amd64 ' +
+  'plan9/arm solaris/amd64 wasip1/wasm windows/386 windows/amd64 windows/arm64'
+)
+  .split(' ')
+  .map((p) => p.split('/') as [string, string]);
+
 export type BuildExpr =
   | { op: 'tag'; tag: string }
   | { op: 'not'; x: BuildExpr }
@@ -172,15 +184,13 @@ export function constraintMatches(c: FileConstraint, ctx: BuildContext): boolean
 }
 
 /**
- * Can some single build compile both files? Enumerates GOOS, the GOARCH values
- * and Go versions the constraints mention, and every assignment of the other
- * tags (capped), so that `_linux.go` and `_darwin.go` twins never count as
- * duplicates of each other.
+ * Can some single build compile both files? Enumerates the real ports, the Go
+ * versions the constraints mention, and every assignment of the other tags
+ * (capped), so that `_linux.go` and `_darwin.go` twins are never duplicates.
  */
 export function constraintsOverlap(a: FileConstraint, b: FileConstraint): boolean {
   const tags = new Set<string>();
   for (const c of [a, b]) {
-    if (c.goarch) tags.add(c.goarch);
     if (c.expression) {
       try {
         tagsOf(parseBuildExpr(c.expression), tags);
@@ -189,18 +199,14 @@ export function constraintsOverlap(a: FileConstraint, b: FileConstraint): boolea
       }
     }
   }
-  const arches = [...tags].filter((t) => KNOWN_ARCH.has(t));
-  arches.push('unmentioned-arch');
   const minors = [...tags].flatMap((t) => /^go1\.(\d+)$/.exec(t)?.[1] ?? []).map(Number);
   const versions = [0, ...minors, ...minors.map((m) => m - 1)];
   const free = [...tags].filter((t) => !KNOWN_OS.has(t) && !KNOWN_ARCH.has(t) && t !== 'unix' && !/^go1\.\d+$/.test(t)).slice(0, 10);
-  for (const goos of KNOWN_OS) {
-    for (const goarch of arches) {
-      for (const goMinor of versions) {
-        for (let mask = 0; mask < 1 << free.length; mask++) {
-          const ctx: BuildContext = { goos, goarch, goMinor, tags: new Set(free.filter((_, i) => mask & (1 << i))) };
-          if (constraintMatches(a, ctx) && constraintMatches(b, ctx)) return true;
-        }
+  for (const [goos, goarch] of PORTS) {
+    for (const goMinor of versions) {
+      for (let mask = 0; mask < 1 << free.length; mask++) {
+        const ctx: BuildContext = { goos, goarch, goMinor, tags: new Set(free.filter((_, i) => mask & (1 << i))) };
+        if (constraintMatches(a, ctx) && constraintMatches(b, ctx)) return true;
       }
     }
   }

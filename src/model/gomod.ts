@@ -36,6 +36,7 @@ interface Statement {
 function statements(text: string, verbs: ReadonlySet<string>): Statement[] {
   const out: Statement[] = [];
   let block: string | null = null;
+  let blockLine = 0;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.replace(/\/\/.*$/, '').trim();
@@ -48,10 +49,13 @@ function statements(text: string, verbs: ReadonlySet<string>): Statement[] {
     }
     const verb = tokens[0]!;
     if (!verbs.has(verb)) throw new ModFileError(i + 1, `unknown directive: ${verb}`);
-    if (tokens[1] === '(' && tokens.length === 2) block = verb;
+    if (tokens[1] === '(' && tokens.length === 2) {
+      block = verb;
+      blockLine = i + 1;
+    }
     else out.push({ verb, args: tokens.slice(1), line: i + 1 });
   }
-  if (block !== null) throw new ModFileError(lines.length, `unterminated ${block} block`);
+  if (block !== null) throw new ModFileError(blockLine, `unterminated ${block} block`);
   return out;
 }
 

@@ -43,6 +43,18 @@ export interface DeclHit {
 /** Bytes that must occur in a file before it is worth parsing. */
 const PREFILTER = { go: Buffer.from('go:linkname'), asm: Buffer.from('(SB)') };
 
+/**
+ * A cheap test that a file may declare a package-level func or var `name`
+ * (`func name`, `var name T`, `name T` inside a var block, `a, name T`).
+ * False positives only cost a parse; false negatives would be bugs.
+ */
+function mayDeclare(bytes: Buffer, name: string): boolean {
+  if (!bytes.includes(name)) return false;
+  if (!/^\w+$/.test(name)) return true;
+  const decl = new RegExp(`(?:^|\\n)[ \\t]*(?:func[ \\t]+${name}\\b|(?:var[ \\t]+\\(?[ \\t]*)?(?:\\w+[ \\t]*,[ \\t]*)*${name}\\b[ \\t]*[^\\s(.:;)\\]}])`);
+  return decl.test(bytes.toString('latin1'));
+}
+
 function fileConstraint(path: string, goBuild: string | null, plusBuild: string[]): FileConstraint {
   const expression = goBuild ?? (plusBuild.length > 0 ? plusBuildToExpr(plusBuild) : null);
   return { expression, ...fileNameConstraint(basename(path)) };
@@ -181,7 +193,7 @@ export class SourceStore {
           bytes = this.readBytes(path) ?? Buffer.alloc(0);
           this.unparsed.set(path, bytes);
         }
-        if (!bytes.includes(name)) continue;
+        if (!mayDeclare(bytes, name)) continue;
         this.unparsed.delete(path);
         file = this.parseGo(path, bytes);
         this.parsed.set(path, file);
