@@ -1,11 +1,14 @@
 import { Command, Option } from 'clipanion';
 import { LinkfixCommand } from './command.js';
-import { scanSync } from '../scan/scan.js';
+import { isNumber, applyCascade, isInteger, isAtLeast } from 'typanion';
+import { scan } from '../scan/scan.js';
 import { formatMessage, scanToText, summaryLine } from '../report/text.js';
 import { scanToJson } from '../report/json.js';
 import { colorsFor } from './context.js';
 import { exitStatus } from './exit.js';
 import { LinkfixError } from '../errors.js';
+
+const isPositiveInteger = applyCascade(isNumber(), [isInteger(), isAtLeast(1)]);
 
 export class ScanCommand extends LinkfixCommand {
   static override paths = [['scan']];
@@ -26,13 +29,14 @@ export class ScanCommand extends LinkfixCommand {
   format = Option.String('--format', 'text', { description: 'Output format: text or json' });
   includeVendor = Option.Boolean('--include-vendor', false, { description: 'Also scan vendor/ directories' });
   includeTestdata = Option.Boolean('--include-testdata', false, { description: 'Also scan testdata/ directories' });
+  jobs = Option.String('--jobs,-j', { description: 'Threads for parsing (default: one per core, at most 4, on large trees)', validator: isPositiveInteger });
 
   async run(): Promise<number> {
     if (this.format !== 'text' && this.format !== 'json') {
       throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text or json)`);
     }
     const paths = this.targets.map((p) => (p === './...' || p.endsWith('/...') ? p.slice(0, -4) || '.' : p));
-    const result = scanSync(paths, { includeVendor: this.includeVendor, includeTestdata: this.includeTestdata });
+    const result = await scan(paths, { includeVendor: this.includeVendor, includeTestdata: this.includeTestdata, threads: this.jobs });
     const { stdout, stderr, env } = this.context;
     if (this.format === 'json') stdout.write(scanToJson(result));
     else stdout.write(scanToText(result, colorsFor(stdout, env)));

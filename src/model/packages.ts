@@ -2,12 +2,11 @@
 // a package's other files are parsed only when a directive's local name is
 // not declared in the directive's own file.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { describeFsError } from '../discover/walk.js';
-import { parseAsmFile, type ParsedAsmFile } from '../parse/asmfile.js';
-import { parseGoFile, type GoDecl, type ParsedGoFile } from '../parse/gofile.js';
-import { SourceText } from '../parse/source.js';
+import type { ParsedAsmFile } from '../parse/asmfile.js';
+import { PREFILTER, parseFile, readFile, type FileResult } from '../parse/file.js';
+import type { GoDecl, ParsedGoFile } from '../parse/gofile.js';
 import { constraintsOverlap, fileNameConstraint, plusBuildToExpr } from './constraint.js';
 import type { Module, ModuleIndex } from './modules.js';
 import type { FileConstraint, ScanMessage } from './types.js';
@@ -40,30 +39,15 @@ export interface DeclHit {
   decl: GoDecl;
 }
 
-/** Bytes that must occur in a file before it is worth parsing. */
-const PREFILTER = { go: Buffer.from('go:linkname'), asm: Buffer.from('(SB)') };
-
-/**
- * A cheap test that a file may declare a package-level func or var `name`
- * (`func name`, `var name T`, `name T` inside a var block, `a, name T`).
- * False positives only cost a parse; false negatives would be bugs.
- */
-function mayDeclare(bytes: Buffer, name: string): boolean {
-  if (!bytes.includes(name)) return false;
-  if (!/^\w+$/.test(name)) return true;
-  const decl = new RegExp(`(?:^|\\n)[ \\t]*(?:func[ \\t]+${name}\\b|(?:var[ \\t]+\\(?[ \\t]*)?(?:\\w+[ \\t]*,[ \\t]*)*${name}\\b[ \\t]*[^\\s(.:;)\\]}])`);
-  return decl.test(bytes.toString('latin1'));
-}
-
 function fileConstraint(path: string, goBuild: string | null, plusBuild: string[]): FileConstraint {
   const expression = goBuild ?? (plusBuild.length > 0 ? plusBuildToExpr(plusBuild) : null);
   return { expression, ...fileNameConstraint(basename(path)) };
 }
 
 export class SourceStore {
-  /** Parsed files by path (null: could not be parsed). */
+  /** Files parsed for their directives or declarations, by path (null: could not be read or parsed). */
   private readonly parsed = new Map<string, GoFile | null>();
-  private readonly unparsed = new Map<string, Buffer>();
+  private readonly bytesByDir = new Map<string, Map<string, Buffer>>();
   private readonly packages = new Map<string, Package>();
   private readonly dirListings = new Map<string, string[]>();
   filesParsed = 0;
@@ -73,41 +57,35 @@ export class SourceStore {
     private readonly report: (m: ScanMessage) => void,
   ) {}
 
-  /** Reads a file, or reports why it cannot be read. */
-  readBytes(path: string): Buffer | null {
-    try {
-      return readFileSync(path);
-    } catch (e) {
-      this.report({ severity: 'error', file: this.modules.rel(path), line: null, message: describeFsError(e, 'cannot read file') });
-      return null;
+  /**
+   * Takes the result of the per-file stage: a Go file with directives joins
+   * its package, an assembly file is returned for the asm classifier.
+   */
+  register(result: FileResult): AsmFile | null {
+    const rel = this.modules.rel(result.path);
+    switch (result.kind) {
+      case 'unreadable':
+        this.report({ severity: 'error', file: rel, line: null, message: result.message });
+        return null;
+      case 'skipped':
+        return null;
+      case 'asm':
+        this.filesParsed++;
+        return { path: result.path, rel, parsed: result.parsed, constraint: fileConstraint(result.path, result.parsed.goBuild, result.parsed.plusBuild) };
+      case 'go': {
+        const file = this.goFile(result.path, result.parsed);
+        this.parsed.set(result.path, file);
+        this.packageOf(file);
+        return null;
+      }
     }
   }
 
-  /** Parses a .go file that contains a linkname directive (null when it does not, or cannot be read). */
-  loadGoFile(path: string, bytes?: Buffer): GoFile | null {
-    const cached = this.parsed.get(path);
-    if (cached !== undefined) return cached;
-    const data = bytes ?? this.unparsed.get(path) ?? this.readBytes(path);
-    if (!data || !data.includes(PREFILTER.go)) return null;
-    const file = this.parseGo(path, data);
-    this.parsed.set(path, file);
-    this.unparsed.delete(path);
-    return file;
-  }
-
-  private parseGo(path: string, bytes: Buffer): GoFile | null {
-    const rel = this.modules.rel(path);
-    const source = SourceText.fromBytes(bytes);
-    let parsed: ParsedGoFile;
-    try {
-      parsed = parseGoFile(source);
-    } catch (e) {
-      this.report({ severity: 'error', file: rel, line: null, message: `cannot parse: ${(e as Error).message}` });
-      return null;
-    }
+  private goFile(path: string, parsed: ParsedGoFile): GoFile {
     this.filesParsed++;
-    if (source.invalidUtf8Line !== null) {
-      this.report({ severity: 'warning', file: rel, line: source.invalidUtf8Line, message: 'invalid UTF-8 encoding (the Go compiler rejects this file); scanned anyway' });
+    const rel = this.modules.rel(path);
+    if (parsed.source.invalidUtf8Line !== null) {
+      this.report({ severity: 'warning', file: rel, line: parsed.source.invalidUtf8Line, message: 'invalid UTF-8 encoding (the Go compiler rejects this file); scanned anyway' });
     }
     if (parsed.firstErrorLine !== null) {
       this.report({ severity: 'warning', file: rel, line: parsed.firstErrorLine, message: 'syntax error; directives the parser could still read are reported' });
@@ -115,12 +93,23 @@ export class SourceStore {
     return { path, rel, parsed, constraint: fileConstraint(path, parsed.goBuild, parsed.plusBuild) };
   }
 
-  loadAsmFile(path: string, bytes: Buffer): AsmFile | null {
-    if (!bytes.includes(PREFILTER.asm)) return null;
-    this.filesParsed++;
-    const rel = this.modules.rel(path);
-    const parsed = parseAsmFile(SourceText.fromBytes(bytes));
-    return { path, rel, parsed, constraint: fileConstraint(path, parsed.goBuild, parsed.plusBuild) };
+  /** Parses `path` from `bytes` unless done before; null when it cannot be parsed or (with `needDirective`) has no directive. */
+  private loadGo(path: string, bytes: Buffer | null, needDirective: boolean): GoFile | null {
+    const cached = this.parsed.get(path);
+    if (cached !== undefined) return cached;
+    if (!bytes) return null;
+    if (needDirective && !bytes.includes(PREFILTER.go)) return null;
+    const result = parseFile(path, 'go', bytes, { prefilter: needDirective });
+    const file = result.kind === 'go' ? this.goFile(path, result.parsed) : null;
+    this.parsed.set(path, file);
+    return file;
+  }
+
+  private bytesOf(path: string): Buffer | null {
+    const data = readFile(path);
+    if (typeof data !== 'string') return data;
+    this.report({ severity: 'error', file: this.modules.rel(path), line: null, message: data });
+    return null;
   }
 
   /** The package a parsed file belongs to (created on first use). */
@@ -152,7 +141,8 @@ export class SourceStore {
     let pkg: Package | null = null;
     for (const name of this.goFileNames(dir)) {
       if (name.endsWith('_test.go')) continue;
-      const file = this.loadGoFile(join(dir, name));
+      const path = join(dir, name);
+      const file = this.loadGo(path, this.parsed.has(path) ? null : this.bytesOf(path), true);
       if (file && !file.parsed.packageName?.endsWith('_test')) pkg = this.packageOf(file);
     }
     return pkg;
@@ -175,32 +165,27 @@ export class SourceStore {
     return fallback;
   }
 
-  /** Is `name` a package-level const or type? (A directive naming one is invalid.) */
-  declaresOther(pkg: Package, name: string): boolean {
-    return this.packageFiles(pkg, name).some((f) => f.parsed.otherNames.has(name));
+  /** The package's files that mention `name`, parsed one by one as the caller asks for them. */
+  private *packageFiles(pkg: Package, name: string): Generator<GoFile> {
+    for (const [path, bytes] of this.dirBytes(pkg.dir)) {
+      const file = this.parsed.has(path) ? this.parsed.get(path)! : bytes.includes(name) ? this.loadGo(path, bytes, false) : null;
+      if (file && file.parsed.packageName === pkg.name && file.parsed.decls.has(name)) yield file;
+    }
   }
 
-  /** Parsed files of the package whose text mentions `name` (other files cannot declare it). */
-  private packageFiles(pkg: Package, name: string): GoFile[] {
-    const out: GoFile[] = [];
-    for (const fileName of this.goFileNames(pkg.dir)) {
-      const path = join(pkg.dir, fileName);
-      let file = this.parsed.get(path);
-      if (file === undefined) {
-        // Keep the bytes of not-yet-parsed siblings: several names may be looked up in one package.
-        let bytes = this.unparsed.get(path);
-        if (!bytes) {
-          bytes = this.readBytes(path) ?? Buffer.alloc(0);
-          this.unparsed.set(path, bytes);
-        }
-        if (!mayDeclare(bytes, name)) continue;
-        this.unparsed.delete(path);
-        file = this.parseGo(path, bytes);
-        this.parsed.set(path, file);
+  /** The bytes of a directory's .go files, read once: several names may be looked up in one package. */
+  private dirBytes(dir: string): Map<string, Buffer> {
+    let files = this.bytesByDir.get(dir);
+    if (!files) {
+      files = new Map();
+      for (const fileName of this.goFileNames(dir)) {
+        const path = join(dir, fileName);
+        const bytes = this.parsed.has(path) ? Buffer.alloc(0) : this.bytesOf(path);
+        if (bytes) files.set(path, bytes);
       }
-      if (file && file.parsed.packageName === pkg.name) out.push(file);
+      this.bytesByDir.set(dir, files);
     }
-    return out;
+    return files;
   }
 
   private goFileNames(dir: string): string[] {

@@ -23,50 +23,40 @@ export interface ParsedAsmFile {
   plusBuild: string[];
 }
 
-const SYMBOL_REF =
-  /([^\s,$()*+\-<>;/"']*\u00b7[^\s,$()*+\-<>;/"']+)(<>)?(?:<(ABI\w+)>)?\s*(?:[+-]\s*(?:0x[0-9a-fA-F]+|\d+)\s*)?\(SB\)/gu;
-const TEXT_LINE = /^\s*TEXT\s/;
+// One pass over the text: comments are matched (and skipped) before symbol references, so a
+// reference inside a comment is never taken.
+const COMMENT_OR_REF =
+  /\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|([^\s,$()*+\-<>;/"']*\u00b7[^\s,$()*+\-<>;/"']+)(<>)?(?:<(ABI\w+)>)?\s*(?:[+-]\s*(?:0x[0-9a-fA-F]+|\d+)\s*)?\(SB\)/gu;
+const TEXT_PREFIX = /^\s*TEXT\s+$/;
 
 export function parseAsmFile(source: SourceText): ParsedAsmFile {
+  const text = source.text;
   const out: ParsedAsmFile = { source, definitions: [], references: [], goBuild: null, plusBuild: [] };
-  const code = blankComments(source.text);
-  const lines = source.text.split('\n');
-  let offset = 0;
-  let inHeader = true;
-  for (let li = 0; li < lines.length; li++) {
-    const raw = lines[li]!;
-    const line = code.slice(offset, offset + raw.length);
-    if (inHeader) inHeader = readHeaderLine(raw.replace(/\r$/, ''), line, out);
-    const isText = TEXT_LINE.test(line);
-    let first = true;
-    for (const m of line.matchAll(SYMBOL_REF)) {
-      if (m[2]) continue;
-      const start = offset + m.index!;
-      const site: AsmSymbolSite = {
-        symbol: normaliseAsmSymbol(m[1]!),
-        start,
-        end: start + m[0].length,
-        line: li + 1,
-        abi: m[3] === 'ABIInternal' ? 'ABIInternal' : 'ABI0',
-      };
-      if (isText && first) out.definitions.push(site);
-      else out.references.push(site);
-      first = false;
-    }
-    offset += raw.length + 1;
+  readHeader(text, out);
+  for (const m of text.matchAll(COMMENT_OR_REF)) {
+    if (m[1] === undefined || m[2]) continue; // a comment, or a file-local `name<>` static
+    const start = m.index;
+    const lineStart = source.lineStart(start);
+    const site: AsmSymbolSite = {
+      symbol: normaliseAsmSymbol(m[1]),
+      start,
+      end: start + m[0].length,
+      line: source.position(start).line,
+      abi: m[3] === 'ABIInternal' ? 'ABIInternal' : 'ABI0',
+    };
+    // The symbol right after TEXT is the one the line defines; any other is a reference.
+    if (TEXT_PREFIX.test(text.slice(lineStart, start))) out.definitions.push(site);
+    else out.references.push(site);
   }
   return out;
 }
 
-/** Header lines (before the first code line) may carry build constraints. Returns whether the header goes on. */
-function readHeaderLine(raw: string, code: string, out: ParsedAsmFile): boolean {
-  const trimmed = raw.trim();
-  if (/^\/\/go:build(\s|$)/.test(trimmed)) out.goBuild ??= trimmed.slice('//go:build'.length).trim();
-  else if (/^\/\/\s*\+build(\s|$)/.test(trimmed)) out.plusBuild.push(trimmed.replace(/^\/\/\s*\+build/, '').trim());
-  return code.trim() === '';
-}
-
-/** Replaces comments with spaces (keeping newlines), so that indices still match the source. */
-function blankComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
+/** Build constraints sit in the comment lines before the first line of code. */
+function readHeader(text: string, out: ParsedAsmFile): void {
+  for (const raw of text.split('\n', 64)) {
+    const line = raw.trim();
+    if (/^\/\/go:build(\s|$)/.test(line)) out.goBuild ??= line.slice('//go:build'.length).trim();
+    else if (/^\/\/\s*\+build(\s|$)/.test(line)) out.plusBuild.push(line.replace(/^\/\/\s*\+build/, '').trim());
+    else if (line !== '' && !/^(\/\/|\/\*|\*)/.test(line)) return;
+  }
 }

@@ -2,7 +2,9 @@
 
 import { dirname } from 'node:path';
 import { classifyPackage, settleHandshake, type PushSite } from '../classify/classify.js';
-import { discoverFiles, type DiscoverOptions } from '../discover/walk.js';
+import { discoverFiles, type DiscoveredFile, type DiscoverOptions } from '../discover/walk.js';
+import { readAndParse, type FileResult } from '../parse/file.js';
+import { readAndParseAll, threadCount } from './parallel.js';
 import { splitSymbol } from '../parse/directive.js';
 import { ModuleIndex } from '../model/modules.js';
 import { SourceStore, type AsmFile } from '../model/packages.js';
@@ -11,30 +13,48 @@ import type { AsmDefinition, Finding, ScanMessage, ScanResult } from '../model/t
 export interface ScanOptions extends DiscoverOptions {
   /** Directory that reported paths are relative to (default: the current directory). */
   base?: string;
+  /** Threads for reading and parsing (default: one per core, at most 4, when there are enough files). */
+  threads?: number;
 }
 
+/** Scans on the calling thread only. */
 export function scanSync(paths: string[], options: ScanOptions = {}): ScanResult {
+  const run = startScan(paths, options);
+  return finishScan(run, run.files.map((f) => readAndParse(f.path, f.kind)));
+}
+
+/** Scans, reading and parsing files in worker threads when there are enough of them. */
+export async function scan(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
+  const run = startScan(paths, options);
+  return finishScan(run, await readAndParseAll(run.files, threadCount(run.files.length, options.threads)));
+}
+
+interface ScanRun {
+  started: number;
+  base: string;
+  messages: ScanMessage[];
+  modules: ModuleIndex;
+  store: SourceStore;
+  files: DiscoveredFile[];
+}
+
+function startScan(paths: string[], options: ScanOptions): ScanRun {
   const started = performance.now();
   const base = options.base ?? process.cwd();
   const messages: ScanMessage[] = [];
   const report = (m: ScanMessage): void => void messages.push(m);
   const modules = new ModuleIndex(base, report);
   const store = new SourceStore(modules, report);
+  const files = [...discoverFiles(paths.length > 0 ? paths : ['.'], options, report, (p) => modules.rel(p))];
+  return { started, base, messages, modules, store, files };
+}
 
-  let filesSeen = 0;
+function finishScan({ started, base, messages, modules, store, files }: ScanRun, results: FileResult[]): ScanResult {
   const asmFiles: AsmFile[] = [];
-  for (const file of discoverFiles(paths.length > 0 ? paths : ['.'], options, report, (p) => modules.rel(p))) {
-    filesSeen++;
-    const bytes = store.readBytes(file.path);
-    if (!bytes) continue;
-    if (file.kind === 'go') {
-      const goFile = store.loadGoFile(file.path, bytes);
-      if (goFile) store.packageOf(goFile);
-    } else {
-      const asm = store.loadAsmFile(file.path, bytes);
-      if (asm) asmFiles.push(asm);
-    }
-    modules.moduleFor(dirname(file.path));
+  for (const result of results) {
+    const asm = store.register(result);
+    if (asm) asmFiles.push(asm);
+    modules.moduleFor(dirname(result.path));
   }
 
   const scanned = store.allPackages();
@@ -71,7 +91,7 @@ export function scanSync(paths: string[], options: ScanOptions = {}): ScanResult
     findings,
     asmDefinitions,
     messages,
-    stats: { filesSeen, filesParsed: store.filesParsed, durationMs: Math.round(performance.now() - started) },
+    stats: { filesSeen: files.length, filesParsed: store.filesParsed, durationMs: Math.round(performance.now() - started) },
   };
 }
 
@@ -111,7 +131,3 @@ function classifyAsm(asm: AsmFile, modules: ModuleIndex, definitions: AsmDefinit
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-export async function scan(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
-  return scanSync(paths, options);
-}

@@ -1,0 +1,51 @@
+// Runs the per-file stage over several threads. Results come back in the
+// order of the input, so a parallel scan equals a sequential one.
+
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DiscoveredFile } from '../discover/walk.js';
+import { fromData, readAndParse, type FileResult, type FileResultData } from '../parse/file.js';
+
+/** Below this many files a worker's start-up (loading tree-sitter) costs more than it saves. */
+export const MIN_FILES_PER_WORKER = 1500;
+
+const WORKER = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
+
+/** How many threads to use for `fileCount` files: `requested`, or one per core (at most 4) when there is enough work. */
+export function threadCount(fileCount: number, requested?: number): number {
+  // Running from TypeScript sources (tests) there is no compiled worker: stay on this thread.
+  if (!existsSync(WORKER)) return 1;
+  if (requested !== undefined) return Math.max(1, requested);
+  return Math.max(1, Math.min(availableParallelism(), 4, Math.floor(fileCount / MIN_FILES_PER_WORKER)));
+}
+
+export async function readAndParseAll(files: DiscoveredFile[], threads: number): Promise<FileResult[]> {
+  if (threads <= 1) return files.map((f) => readAndParse(f.path, f.kind));
+  // Interleave so that each thread gets a share of every directory (std's big runtime files cluster).
+  const shares: DiscoveredFile[][] = Array.from({ length: threads }, () => []);
+  files.forEach((f, i) => shares[i % threads]!.push(f));
+  // Options for the main script (e.g. --input-type) do not apply to a worker file.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && !a.startsWith('--eval') && a !== '-e');
+  const workers = shares.slice(1).map(() => new Worker(WORKER, { execArgv }));
+  try {
+    const pending = workers.map(
+      (w, i) =>
+        new Promise<FileResultData[]>((resolve, reject) => {
+          w.once('message', resolve);
+          w.once('error', reject);
+          w.postMessage(shares[i + 1]);
+        }),
+    );
+    // This thread takes the first share while the workers run.
+    const mine = shares[0]!.map((f) => readAndParse(f.path, f.kind));
+    const theirs = (await Promise.all(pending)).map((list) => list.map(fromData));
+    const results = new Array<FileResult>(files.length);
+    mine.forEach((r, j) => (results[j * threads] = r));
+    theirs.forEach((list, w) => list.forEach((r, j) => (results[j * threads + w + 1] = r)));
+    return results;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
