@@ -3,7 +3,7 @@
 
 import { createRequire } from 'node:module';
 import type Parser from 'tree-sitter';
-import { addDecl, addDirectiveComment, emptyParsedGoFile, readHeaderComment, trimEnd, type ParsedGoFile } from './goshared.js';
+import { addDecl, addDirectiveComment, emptyParsedGoFile, methodReceiver, readHeaderComment, trimEnd, type ParsedGoFile } from './goshared.js';
 import { skimGoFile } from './goskim.js';
 import type { SourceText } from './source.js';
 
@@ -55,6 +55,7 @@ export function parseGoFileWithTreeSitter(source: SourceText): ParsedGoFile {
         if (importsUnsafe(node)) result.importsUnsafe = true;
         break;
       case 'function_declaration':
+      case 'method_declaration':
         addFunc(node, result);
         break;
       case 'var_declaration':
@@ -91,11 +92,18 @@ function specs(decl: Parser.SyntaxNode, type: string): Parser.SyntaxNode[] {
 }
 
 function addFunc(node: Parser.SyntaxNode, out: ParsedGoFile): void {
-  const name = node.childForFieldName('name');
-  if (!name) return;
+  const nameNode = node.childForFieldName('name');
+  if (!nameNode) return;
+  let name = nameNode.text;
+  const receiverNode = node.childForFieldName('receiver');
+  if (receiverNode) {
+    const receiver = methodReceiver(receiverNode.text);
+    if (receiver === null) return;
+    name = `${receiver}.${name}`;
+  }
   const body = node.childForFieldName('body');
   const signatureEnd = body ? trimEnd(out.source.text, node.startIndex, body.startIndex) : node.endIndex;
-  addDecl(out, { name: name.text, kind: body ? 'func' : 'func-bodyless', start: node.startIndex, end: node.endIndex, signatureEnd });
+  addDecl(out, { name, kind: body ? 'func' : 'func-bodyless', start: node.startIndex, end: node.endIndex, signatureEnd });
 }
 
 function addVarSpec(spec: Parser.SyntaxNode, out: ParsedGoFile): void {

@@ -5,7 +5,21 @@ import type { DeclarationKind } from '../model/types.js';
 import { parseDirectiveComment, type DirectiveText } from './directive.js';
 import type { SourceText } from './source.js';
 
-/** A package-level func or var. Indices are UTF-16 offsets into `SourceText.text`. */
+/**
+ * The linker's name for a method's receiver: `(r *T[K])` → `(*T)`, `(T)` → `T`.
+ * Null when the text is not a receiver.
+ */
+export function methodReceiver(receiverText: string): string | null {
+  const m = /^\(\s*(?:[\p{L}_][\p{L}\p{N}_]*\s+)?(\*?)\s*([\p{L}_][\p{L}\p{N}_]*)\s*(?:\[[^\]]*\]\s*)?,?\s*\)$/u.exec(receiverText.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').replace(/\s+/g, ' '));
+  if (!m) return null;
+  return m[1] ? `(*${m[2]})` : m[2]!;
+}
+
+/**
+ * A package-level func, method or var. Methods are keyed by their linker name
+ * (`(*T).M`, `T.M`), which no directive's local name can collide with.
+ * Indices are UTF-16 offsets into `SourceText.text`.
+ */
 export interface GoDecl {
   name: string;
   kind: DeclarationKind;

@@ -4,7 +4,7 @@
 // it is not sure of (unbalanced brackets, unterminated literals, stray tokens),
 // and the caller then parses the file with tree-sitter.
 
-import { addDecl, addDirectiveComment, emptyParsedGoFile, readHeaderComment, trimEnd, type ParsedGoFile } from './goshared.js';
+import { addDecl, addDirectiveComment, emptyParsedGoFile, methodReceiver, readHeaderComment, trimEnd, type ParsedGoFile } from './goshared.js';
 import type { SourceText } from './source.js';
 
 const enum Tok {
@@ -260,24 +260,26 @@ function skim(source: SourceText): ParsedGoFile {
 
   function skimFunc(start: number): void {
     let tok = lx.next();
-    const isMethod = lx.at(Tok.Open, '(');
-    if (isMethod) {
-      skipGroup();
+    let receiver: string | null = null;
+    if (lx.at(Tok.Open, '(')) {
+      const recvStart = lx.start;
+      receiver = methodReceiver(text.slice(recvStart, skipGroup()));
+      if (receiver === null) throw new Unsure('receiver');
       tok = lx.next();
     }
     if (tok !== Tok.Ident) throw new Unsure('func name');
-    const name = lx.word;
+    const name = receiver === null ? lx.word : `${receiver}.${lx.word}`;
     let lastEnd = lx.end;
     let prevWord = '';
     for (tok = lx.next(); ; tok = lx.next()) {
       if (tok === Tok.Semi || tok === Tok.EOF) {
-        if (!isMethod) addDecl(out, { name, kind: 'func-bodyless', start, end: lastEnd, signatureEnd: lastEnd });
+        addDecl(out, { name, kind: 'func-bodyless', start, end: lastEnd, signatureEnd: lastEnd });
         return;
       }
       if (lx.at(Tok.Open, '{') && prevWord !== 'struct' && prevWord !== 'interface') {
         const signatureEnd = trimEnd(text, start, lx.start);
         const end = skipGroup();
-        if (!isMethod) addDecl(out, { name, kind: 'func', start, end, signatureEnd });
+        addDecl(out, { name, kind: 'func', start, end, signatureEnd });
         endOfDecl(lx.next());
         return;
       }
