@@ -32,7 +32,8 @@ function collectWants(): Want[] {
 
 /** Directories the go command (and so linkfix, by default) never treats as packages of the module. */
 const SKIPPED_BY_DEFAULT = /\/(vendor|testdata|_skipped|\.hidden)\//;
-const ROOTS = GOLDEN_ROOTS;
+/** Every fixture module: the annotations in all of them must hold. */
+const ROOTS = [...GOLDEN_ROOTS, 'fixtures/oracle'];
 
 function specOf(f: Finding): string {
   if (f.kind === 'invalid') return `invalid ${f.invalid}`;

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ROOT, runCli, tempDir } from './helpers.js';
 
-const PULL = 'package p\n\nimport _ "unsafe"\n\n//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n';
+/** A pull every Go from 1.23 rejects (strings.ToUpper is exported, not pushed). */
+const PULL = 'package p\n\nimport _ "unsafe"\n\n//go:linkname toUpper strings.ToUpper\nfunc toUpper(s string) string\n';
+/** A pull every release accepts (pushed since 1.23). */
+const PUSHED_PULL = 'package p\n\nimport _ "unsafe"\n\n//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n';
 const PUSH = 'package p\n\nimport _ "unsafe"\n\n//go:linkname helper\nfunc helper() int { return 1 }\n';
 
 function tree(files: Record<string, string | Buffer>): string {
@@ -19,9 +22,13 @@ function tree(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-describe('exit status (0 no pull, 1 pulls, 2 usage or I/O error)', () => {
+describe('exit status (0 nothing fails, 1 a pull fails on a selected release, 2 usage or I/O error)', () => {
   test.each([
-    ['a tree with a pull', { 'go.mod': 'module example.com/p\n\ngo 1.22\n', 'p.go': PULL }, [], 1],
+    ['a tree with a failing pull', { 'go.mod': 'module example.com/p\n\ngo 1.22\n', 'p.go': PULL }, [], 1],
+    ['a tree whose only pull links everywhere', { 'go.mod': 'module example.com/p\n\ngo 1.22\n', 'p.go': PUSHED_PULL }, [], 0],
+    ['a failing pull, judged only where it links', { 'go.mod': 'module example.com/p\n\ngo 1.22\n', 'p.go': PULL }, ['--go', '1.22'], 0],
+    ['an unknown --go', { 'p.go': PULL }, ['--go', '2.0'], 2],
+    ['an unknown --platform', { 'p.go': PULL }, ['--platform', 'plan9/mips'], 2],
     ['a tree with only an export', { 'go.mod': 'module example.com/p\n\ngo 1.22\n', 'p.go': PUSH }, [], 0],
     ['a tree without Go files', { 'README.txt': 'nothing here\n' }, [], 0],
     ['an unknown --format', { 'p.go': PULL }, ['--format', 'xml'], 2],
@@ -49,10 +56,16 @@ describe('exit status (0 no pull, 1 pulls, 2 usage or I/O error)', () => {
 describe('output', () => {
   const dir = tree({ 'go.mod': 'module example.com/p\n\ngo 1.22\n', 'p.go': PULL });
 
-  test('text: grouped by file, path:line:col, kind, target and reason; summary on stderr', () => {
+  test('text: grouped by file, path:line:col, kind, target and reason, verdicts per release; summary on stderr', () => {
     const run = runCli(['scan', '.'], { cwd: dir });
     expect(run.stdout).toBe(
-      'p.go\n  p.go:5:1  pull       runtime.nanotime (std)  bodyless func pulls the standard-library symbol runtime.nanotime; it links only while the std pushes it\n',
+      [
+        'p.go',
+        '  p.go:5:1  pull       strings.ToUpper (std)  bodyless func pulls the exported standard-library symbol strings.ToUpper through linkname instead of calling it',
+        '      1.22 ok-unchecked · 1.23–1.27 rejected',
+        '        1.23–1.27: strings.ToUpper is not pushed: invalid reference to strings.ToUpper',
+        '',
+      ].join('\n'),
     );
     expect(run.stderr).toMatch(/^linkfix: 1 files, 1 parsed, 1 pull, 0 asm-pulls, 0 handshakes, 0 pushes, 0 exports, 0 invalid in \d+ ms\n$/);
   });
@@ -65,7 +78,10 @@ describe('output', () => {
   test('json: versioned schema', () => {
     const report = JSON.parse(runCli(['scan', '--format', 'json', '.'], { cwd: dir }).stdout);
     expect(report.schemaVersion).toBe(1);
-    expect(report.findings[0]).toMatchObject({ kind: 'pull', file: 'p.go', localName: 'nanotime', target: { importPath: 'runtime', symbol: 'nanotime', kind: 'std' } });
+    expect(report.findings[0]).toMatchObject({ kind: 'pull', file: 'p.go', localName: 'toUpper', target: { importPath: 'strings', symbol: 'ToUpper', kind: 'std' } });
+    expect(report.findings[0].verdicts.map((v: { go: string; verdict: string }) => `${v.go} ${v.verdict}`)).toEqual([
+      '1.22 ok-unchecked', '1.23 rejected', '1.24 rejected', '1.25 rejected', '1.26 rejected', '1.27 rejected',
+    ]);
     expect(report.summary.findings.pull).toBe(1);
   });
 

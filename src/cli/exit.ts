@@ -1,7 +1,13 @@
-import type { ScanResult } from '../model/types.js';
+import { FAILING } from '../judge/verdict.js';
+import type { Finding, ScanResult } from '../model/types.js';
 
-/** 2 when the input could not all be read, else 1 when a pull was found, else 0 (gofmt's and Ruff's convention). */
+/** A finding the build does not survive: an invalid directive, or a pull failing on a selected release. */
+export function fails(f: Finding): boolean {
+  return f.kind === 'invalid' || (f.verdicts ?? []).some((v) => FAILING.has(v.verdict));
+}
+
+/** 2 when the input could not all be read, else 1 when something fails, else 0 (gofmt's and Ruff's convention). */
 export function exitStatus(result: ScanResult): 0 | 1 | 2 {
   if (result.messages.some((m) => m.severity === 'error')) return 2;
-  return result.findings.some((f) => f.kind === 'pull' || f.kind === 'asm-pull') ? 1 : 0;
+  return result.findings.some(fails) ? 1 : 0;
 }

@@ -2,12 +2,14 @@ import { Builtins, Cli } from 'clipanion';
 import { reportError } from './command.js';
 import { VERSION } from '../version.js';
 import type { LinkfixContext } from './context.js';
+import { CatalogBuildCommand } from './catalog-command.js';
 import { ScanCommand } from './scan-command.js';
 
 /** Runs the CLI and returns the exit status; never throws. */
 export async function run(argv: string[], context: Partial<LinkfixContext> = {}): Promise<number> {
   const cli = new Cli<LinkfixContext>({ binaryName: 'linkfix', binaryLabel: 'linkfix', binaryVersion: VERSION, enableColors: false });
   cli.register(ScanCommand);
+  cli.register(CatalogBuildCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   const ctx: LinkfixContext = {

@@ -2,6 +2,7 @@ import { Command, Option } from 'clipanion';
 import { LinkfixCommand } from './command.js';
 import { isNumber, applyCascade, isInteger, isAtLeast } from 'typanion';
 import { scan } from '../scan/scan.js';
+import { judgeScan } from '../judge/judge.js';
 import { formatMessage, scanToText, summaryLine } from '../report/text.js';
 import { scanToJson } from '../report/json.js';
 import { colorsFor } from './context.js';
@@ -17,7 +18,9 @@ export class ScanCommand extends LinkfixCommand {
     details: `
       Walks the given paths (default: the current directory), honouring .gitignore and skipping vendor/, testdata/ and directories starting with . or _.
 
-      Exit status: 0 when no pull was found, 1 when pulls were found, 2 on a usage or I/O error.
+      Every pull gets a verdict per Go release (does it link, does it still mean what it says), from the std catalogs shipped with linkfix.
+
+      Exit status: 0 when nothing fails, 1 when a pull fails on a selected Go release (blocked, rejected, missing, detached, abi-mismatch) or a directive is invalid, 2 on a usage or I/O error.
     `,
     examples: [
       ['Scan the current module', 'linkfix scan'],
@@ -29,6 +32,8 @@ export class ScanCommand extends LinkfixCommand {
   format = Option.String('--format', 'text', { description: 'Output format: text or json' });
   includeVendor = Option.Boolean('--include-vendor', false, { description: 'Also scan vendor/ directories' });
   includeTestdata = Option.Boolean('--include-testdata', false, { description: 'Also scan testdata/ directories' });
+  go = Option.String('--go', { description: 'Go releases to judge: 1.23,1.26 or >=1.22 (default: from the module\'s go directive to the newest known)' });
+  platform = Option.String('--platform', 'linux/amd64', { description: 'GOOS/GOARCH the verdicts are for' });
   jobs = Option.String('--jobs,-j', { description: 'Threads for parsing (default: one per core, at most 4, on large trees)', validator: isPositiveInteger });
 
   async run(): Promise<number> {
@@ -36,8 +41,9 @@ export class ScanCommand extends LinkfixCommand {
       throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text or json)`);
     }
     const paths = this.targets.map((p) => (p === './...' || p.endsWith('/...') ? p.slice(0, -4) || '.' : p));
-    const result = await scan(paths, { includeVendor: this.includeVendor, includeTestdata: this.includeTestdata, threads: this.jobs });
     const { stdout, stderr, env } = this.context;
+    const scanned = await scan(paths, { includeVendor: this.includeVendor, includeTestdata: this.includeTestdata, threads: this.jobs });
+    const result = await judgeScan(scanned, { go: this.go, platform: this.platform, announce: (m) => stderr.write(`${m}\n`) });
     if (this.format === 'json') stdout.write(scanToJson(result));
     else stdout.write(scanToText(result, colorsFor(stdout, env)));
     const errColors = colorsFor(stderr, env);

@@ -69,6 +69,29 @@ export interface FileConstraint {
   test: boolean;
 }
 
+export type VerdictKind =
+  | 'ok-pushed'
+  | 'ok-implicit'
+  | 'ok-unchecked'
+  | 'blocked'
+  | 'rejected'
+  | 'missing'
+  | 'detached'
+  | 'abi-mismatch'
+  | 'not-compiled';
+
+/** Whether a pull links on one Go release, and still means what it says. */
+export interface Verdict {
+  /** Go release, e.g. `1.26` (judged with the catalog of its newest patch, `release`). */
+  go: string;
+  release: string;
+  verdict: VerdictKind;
+  /** Why, in one line. */
+  detail: string;
+  /** The local declaration's argument/result layout differs from this release's std declaration. */
+  signatureDrift?: { local: string; std: string };
+}
+
 export interface Finding {
   kind: FindingKind;
   verb: DirectiveVerb;
@@ -90,6 +113,8 @@ export interface Finding {
   invalid: InvalidCode | null;
   /** One line saying why the finding has its kind. */
   reason: string;
+  /** Per Go release, for pulls (after judging; absent on a plain scan). */
+  verdicts?: Verdict[];
 }
 
 /** A TEXT symbol defined in an assembly file. */
@@ -130,6 +155,8 @@ export interface ScanStats {
 
 export interface ScanResult {
   base: string;
+  /** After judging: the platform the verdicts are for, and the Go releases considered. */
+  judged?: { platform: string; releases: string[] };
   modules: ModuleInfo[];
   findings: Finding[];
   asmDefinitions: AsmDefinition[];

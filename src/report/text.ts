@@ -1,7 +1,8 @@
 // Human output: findings grouped by file, one line each.
 
 import type { Colors } from 'picocolors/types.js';
-import type { Finding, FindingKind, ScanMessage, ScanResult } from '../model/types.js';
+import { FAILING } from '../judge/verdict.js';
+import type { Finding, FindingKind, ScanMessage, ScanResult, Verdict } from '../model/types.js';
 import { countKinds } from './json.js';
 
 const KIND_WIDTH = Math.max(...(['pull', 'asm-pull', 'handshake', 'push', 'export', 'invalid'] as const).map((k) => k.length));
@@ -36,8 +37,29 @@ export function scanToText(result: ScanResult, c: Colors): string {
     }
     const where = `${f.file}:${f.span.start.line}:${f.span.start.column}`;
     lines.push(`  ${c.dim(where)}  ${paintKind(f.kind, c)}  ${targetLabel(f)}  ${c.dim(f.reason)}`);
+    if (f.verdicts) lines.push(...verdictLines(f.verdicts, c));
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** One compact row (`1.21–1.22 ok-unchecked · 1.23 rejected`), the reason of each failing run, and any signature drift. */
+function verdictLines(verdicts: Verdict[], c: Colors): string[] {
+  const runs: { from: Verdict; to: Verdict }[] = [];
+  for (const v of verdicts) {
+    const last = runs[runs.length - 1];
+    if (last && last.to.verdict === v.verdict) last.to = v;
+    else runs.push({ from: v, to: v });
+  }
+  const paint = (v: Verdict): string => (FAILING.has(v.verdict) ? c.red : v.verdict === 'not-compiled' ? c.dim : c.green)(v.verdict);
+  const span = (r: { from: Verdict; to: Verdict }): string => (r.from === r.to ? r.from.go : `${r.from.go}–${r.to.go}`);
+  const out = [`      ${runs.map((r) => `${span(r)} ${paint(r.from)}`).join(' · ')}`];
+  for (const r of runs) if (FAILING.has(r.from.verdict)) out.push(`        ${c.dim(`${span(r)}: ${r.from.detail}`)}`);
+  const drift = verdicts.filter((v) => v.signatureDrift);
+  if (drift.length > 0) {
+    const d = drift[drift.length - 1]!.signatureDrift!;
+    out.push(`        ${c.yellow('signature drift')} on ${drift.map((v) => v.go).join(', ')}: local \`${d.local}\`, std \`${d.std}\``);
+  }
+  return out;
 }
 
 export function formatMessage(m: ScanMessage, c: Colors): string {

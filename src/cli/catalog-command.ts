@@ -1,0 +1,32 @@
+import { Command, Option } from 'clipanion';
+import { resolve } from 'node:path';
+import { buildCatalog } from '../catalog/build.js';
+import { writeCatalogFile } from '../catalog/load.js';
+import { LinkfixCommand } from './command.js';
+
+export class CatalogBuildCommand extends LinkfixCommand {
+  static override paths = [['catalog', 'build']];
+  static override usage = Command.Usage({
+    description: 'Build the std catalog of a GOROOT: what its standard library defines, pushes and blocks, per platform.',
+    details: `
+      Asks the GOROOT's own go command which files it compiles (go list std, for linux/amd64, linux/arm64, darwin/arm64 and windows/amd64), reads them, and writes gzipped JSON.
+    `,
+    examples: [['Catalog the Go on PATH', 'linkfix catalog build --goroot "$(go env GOROOT)"']],
+  });
+
+  goroot = Option.String('--goroot', { required: true, description: 'The GOROOT to read' });
+  out = Option.String('--out', { description: 'Output file (default: <version>.json.gz in the current directory)' });
+
+  async run(): Promise<number> {
+    const started = performance.now();
+    const catalog = await buildCatalog({ goroot: resolve(this.goroot) });
+    const out = resolve(this.out ?? `${catalog.go}.json.gz`);
+    writeCatalogFile(out, catalog);
+    const symbols = Object.values(catalog.symbols);
+    this.context.stderr.write(
+      `linkfix: ${catalog.go}: ${symbols.length} symbols, ${symbols.filter((s) => s.push).length} pushed, ` +
+        `${Object.keys(catalog.blocked).length} blocked; wrote ${out} in ${Math.round(performance.now() - started)} ms\n`,
+    );
+    return 0;
+  }
+}

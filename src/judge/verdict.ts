@@ -1,0 +1,94 @@
+// Will this pull link on this Go release, and does it still mean what it
+// says? The rules are the linker's (cmd/link/internal/loader checkLinkname and
+// its callers, per release) applied to the release's catalog.
+
+import { constraintMatches } from '../model/constraint.js';
+import type { Finding, Verdict, VerdictKind } from '../model/types.js';
+import { platformBit, type Catalog, type SymbolEntry } from '../catalog/types.js';
+import { signatureDrifts } from './shape.js';
+
+/** Verdicts under which the build fails, or links to something else than the code says. */
+export const FAILING: ReadonlySet<VerdictKind> = new Set(['blocked', 'rejected', 'missing', 'detached', 'abi-mismatch']);
+
+/** Findings that pull something and so get verdicts. */
+export function isJudged(f: Finding): boolean {
+  return f.kind === 'pull' || f.kind === 'handshake' || f.kind === 'asm-pull';
+}
+
+export function judge(f: Finding, catalog: Catalog, platform: string): Verdict {
+  const base = { go: `1.${catalog.minor}`, release: catalog.go };
+  const v = (verdict: VerdictKind, detail: string, extra: Partial<Verdict> = {}): Verdict => ({ ...base, verdict, detail, ...extra });
+  const [goos = '', goarch = ''] = platform.split('/');
+  if (!constraintMatches(f.constraint, { goos, goarch, goMinor: catalog.minor, tags: new Set(['gc', 'cgo']) })) {
+    return v('not-compiled', `the file's build constraint excludes this release on ${platform}`);
+  }
+  if (f.target.kind !== 'std') {
+    const what = f.target.kind === 'c-symbol' ? 'a C or assembly symbol' : 'a symbol outside the standard library';
+    return v('ok-unchecked', `the linker checks only pulls of std symbols; this is ${what}`);
+  }
+
+  const name = `${f.target.importPath}.${f.target.symbol}`;
+  const sym = present(catalog.symbols[name], platform);
+  const bit = platformBit(platform);
+  const pushed = sym?.push !== undefined && (sym.pp === undefined || (sym.pp & bit) !== 0) ? sym.push : undefined;
+  const documented = sym?.doc ? ` (documented legacy use${sym.doc.length ? `: ${sym.doc.slice(0, 3).join(', ')}${sym.doc.length > 3 ? ', …' : ''}` : ''})` : '';
+  const drift = driftOf(f, sym);
+  const blocked = (): Verdict | null => {
+    const allowed = catalog.blocked[name];
+    if (!catalog.rules.checkLinkname || allowed === undefined || (f.package !== null && allowed.includes(f.package))) return null;
+    return v('blocked', allowed.length ? `the linker allows ${name} only in ${allowed.join(', ')}` : `the linker blocks ${name} for every package`, drift);
+  };
+
+  if (f.kind === 'asm-pull') return judgeAsm();
+  if (f.declaration?.kind === 'var') return judgeVar();
+  return judgeFunc();
+
+  function judgeFunc(): Verdict {
+    if (!sym || sym.k === 'var') return v('missing', `${name} does not exist in this release (${platform}): the link fails (relocation target not defined)`);
+    const isAsm = sym.a !== undefined && (sym.a & bit) !== 0;
+    if (sym.k === 'asm') return v('abi-mismatch', `${name} is an assembly symbol with no Go declaration: there is no ABIInternal symbol to call`);
+    if (!catalog.rules.checkLinkname) return v('ok-unchecked', 'releases before Go 1.23 do not check linknames', drift);
+    const b = blocked();
+    if (b) return b;
+    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.at}${documented}`, drift);
+    if (pushed === 'linknamestd') return v('rejected', `pushed with //go:linknamestd at ${sym.at}: pullable from std only`, drift);
+    if (isAsm && catalog.rules.asmImplicit) return v('ok-implicit', `assembly-defined: its ABI wrapper is allowed up to Go 1.26`, drift);
+    if (catalog.rules.builtinLoophole && catalog.builtins.includes(name)) return v('ok-implicit', `a compiler builtin: Go 1.23 does not check these references`, drift);
+    return v('rejected', `${name} is not pushed: invalid reference to ${name}`, drift);
+  }
+
+  function judgeVar(): Verdict {
+    if (!sym || sym.k !== 'var') {
+      return v('detached', `${name} does not exist in this release (${platform}): the var links as a separate zero variable`);
+    }
+    if (!catalog.rules.checkLinkname) return v('ok-unchecked', 'releases before Go 1.23 do not check linknames', drift);
+    const b = blocked();
+    if (b) return b;
+    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.at}${documented}`, drift);
+    return v('rejected', `${name} is not pushed: invalid reference to ${name}`, drift);
+  }
+
+  function judgeAsm(): Verdict {
+    if (!sym) return v('missing', `${name} does not exist in this release (${platform}): relocation target not defined`);
+    const isAsm = (sym.a !== undefined && (sym.a & bit) !== 0) || sym.k === 'asm';
+    // A Go function has an ABI0 symbol only as a wrapper: made when it is pushed, or when its own package's assembly calls it.
+    const hasWrapper = pushed !== undefined || (sym.w !== undefined && (sym.w & bit) !== 0);
+    if (!isAsm && !hasWrapper) return v('abi-mismatch', `${name} is a Go function with no ABI0 symbol: relocation target not defined for ABI0`);
+    if (!catalog.rules.checkLinkname) return v('ok-unchecked', 'releases before Go 1.23 do not check linknames');
+    const b = blocked();
+    if (b) return b;
+    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.at}${documented}`);
+    if (catalog.rules.asmImplicit) return v('ok-implicit', isAsm ? 'assembly symbols are allowed up to Go 1.26' : 'ABI wrappers are allowed up to Go 1.26');
+    return v('rejected', `from Go 1.27 assembly references need a push: ${name} is not pushed`);
+  }
+}
+
+function present(sym: SymbolEntry | undefined, platform: string): SymbolEntry | undefined {
+  return sym && (sym.p === undefined || (sym.p & platformBit(platform)) !== 0) ? sym : undefined;
+}
+
+function driftOf(f: Finding, sym: SymbolEntry | undefined): Partial<Verdict> {
+  const local = f.declaration?.signature;
+  if (!local || !sym?.s || !signatureDrifts(local, sym.s)) return {};
+  return { signatureDrift: { local, std: sym.s } };
+}
