@@ -3,6 +3,7 @@ import { reportError } from './command.js';
 import { VERSION } from '../version.js';
 import type { LinkfixContext } from './context.js';
 import { CatalogBuildCommand } from './catalog-command.js';
+import { ExplainCommand } from './explain-command.js';
 import { ScanCommand } from './scan-command.js';
 
 /** Runs the CLI and returns the exit status; never throws. */
@@ -10,6 +11,7 @@ export async function run(argv: string[], context: Partial<LinkfixContext> = {})
   const cli = new Cli<LinkfixContext>({ binaryName: 'linkfix', binaryLabel: 'linkfix', binaryVersion: VERSION, enableColors: false });
   cli.register(ScanCommand);
   cli.register(CatalogBuildCommand);
+  cli.register(ExplainCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   const ctx: LinkfixContext = {

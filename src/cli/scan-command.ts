@@ -3,6 +3,7 @@ import { LinkfixCommand } from './command.js';
 import { isNumber, applyCascade, isInteger, isAtLeast } from 'typanion';
 import { scan } from '../scan/scan.js';
 import { judgeScan } from '../judge/judge.js';
+import { linkCheck } from '../linkcheck/linkcheck.js';
 import { formatMessage, scanToText, summaryLine } from '../report/text.js';
 import { scanToJson } from '../report/json.js';
 import { colorsFor } from './context.js';
@@ -34,6 +35,7 @@ export class ScanCommand extends LinkfixCommand {
   includeTestdata = Option.Boolean('--include-testdata', false, { description: 'Also scan testdata/ directories' });
   go = Option.String('--go', { description: 'Go releases to judge: 1.23,1.26 or >=1.22 (default: from the module\'s go directive to the newest known)' });
   platform = Option.String('--platform', 'linux/amd64', { description: 'GOOS/GOARCH the verdicts are for' });
+  link = Option.String('--link', { tolerateBoolean: true, description: 'Also link with the real toolchains: one build per package, or --link=each for one per pull' });
   jobs = Option.String('--jobs,-j', { description: 'Threads for parsing (default: one per core, at most 4, on large trees)', validator: isPositiveInteger });
 
   async run(): Promise<number> {
@@ -43,7 +45,12 @@ export class ScanCommand extends LinkfixCommand {
     const paths = this.targets.map((p) => (p === './...' || p.endsWith('/...') ? p.slice(0, -4) || '.' : p));
     const { stdout, stderr, env } = this.context;
     const scanned = await scan(paths, { includeVendor: this.includeVendor, includeTestdata: this.includeTestdata, threads: this.jobs });
-    const result = await judgeScan(scanned, { go: this.go, platform: this.platform, announce: (m) => stderr.write(`${m}\n`) });
+    let result = await judgeScan(scanned, { go: this.go, platform: this.platform, announce: (m) => stderr.write(`${m}\n`) });
+    if (this.link !== undefined) {
+      if (this.link !== true && this.link !== 'each' && this.link !== 'package') throw new LinkfixError('EUSAGE', `--link takes no value, or "each" (got "${this.link}")`);
+      const outcomes = await linkCheck(result, { releases: result.judged?.releases ?? [], mode: this.link === 'each' ? 'each' : 'package', readValues: true });
+      result = { ...result, findings: result.findings.map((f) => (outcomes.has(f) ? { ...f, link: outcomes.get(f) } : f)) };
+    }
     if (this.format === 'json') stdout.write(scanToJson(result));
     else stdout.write(scanToText(result, colorsFor(stdout, env)));
     const errColors = colorsFor(stderr, env);

@@ -92,6 +92,14 @@ export interface Verdict {
   signatureDrift?: { local: string; std: string };
 }
 
+/** What a real `go build` said about a pull on one release (`scan --link`). */
+export interface LinkOutcome {
+  release: string;
+  outcome: 'ok' | 'invalid-reference' | 'not-defined' | 'abi-mismatch' | 'build-error' | 'undetermined' | 'not-compiled' | 'unavailable';
+  /** The linker's line, a read var's value (`value: 0`), or why no answer. */
+  message: string;
+}
+
 export interface Finding {
   kind: FindingKind;
   verb: DirectiveVerb;
@@ -115,6 +123,8 @@ export interface Finding {
   reason: string;
   /** Per Go release, for pulls (after judging; absent on a plain scan). */
   verdicts?: Verdict[];
+  /** Per Go release, with `scan --link`. */
+  link?: LinkOutcome[];
 }
 
 /** A TEXT symbol defined in an assembly file. */

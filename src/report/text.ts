@@ -38,6 +38,7 @@ export function scanToText(result: ScanResult, c: Colors): string {
     const where = `${f.file}:${f.span.start.line}:${f.span.start.column}`;
     lines.push(`  ${c.dim(where)}  ${paintKind(f.kind, c)}  ${targetLabel(f)}  ${c.dim(f.reason)}`);
     if (f.verdicts) lines.push(...verdictLines(f.verdicts, c));
+    if (f.link) lines.push(...linkLines(f, c));
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
@@ -59,6 +60,19 @@ function verdictLines(verdicts: Verdict[], c: Colors): string[] {
     const d = drift[drift.length - 1]!.signatureDrift!;
     out.push(`        ${c.yellow('signature drift')} on ${drift.map((v) => v.go).join(', ')}: local \`${d.local}\`, std \`${d.std}\``);
   }
+  return out;
+}
+
+/** The real toolchains' answers. A detached var links fine: only the static verdict (and the value read) shows it. */
+function linkLines(f: Finding, c: Colors): string[] {
+  const row = f.link!.map((o) => {
+    const go = o.release.replace(/^go(1\.\d+).*/, '$1');
+    const painted = o.outcome === 'ok' ? c.green(o.outcome) : o.outcome === 'not-compiled' || o.outcome === 'undetermined' ? c.dim(o.outcome) : c.red(o.outcome);
+    return `${go} ${painted}${o.message.startsWith('value: ') ? c.dim(` (${o.message})`) : ''}`;
+  });
+  const out = [`      ${c.dim('link')} ${row.join(' · ')}`];
+  for (const o of f.link!) if (o.outcome !== 'ok' && o.outcome !== 'not-compiled') out.push(`        ${c.dim(`${o.release}: ${o.message}`)}`);
+  if (f.verdicts?.some((v) => v.verdict === 'detached')) out.push(`        ${c.dim('detached is decided statically: the link succeeds, and the var reads as a fresh zero value')}`);
   return out;
 }
 
