@@ -8,8 +8,6 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'fixtures');
 const BIN = join(ROOT, 'bin', 'linkfix.js');
 
-/** The fixture roots of the golden scan report (scripts/update-golden.mjs uses the same list). */
-export const GOLDEN_ROOTS = ['fixtures/scan', 'fixtures/workspace', 'fixtures/invalid', 'fixtures/badmod'];
 
 export interface CliRun {
   status: number;

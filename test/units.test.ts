@@ -15,6 +15,7 @@ import { SourceText } from '../src/parse/source.js';
 import { parseGoMod, parseGoWork } from '../src/model/gomod.js';
 import { parseAsmFile } from '../src/parse/asmfile.js';
 import type { FileConstraint } from '../src/model/types.js';
+import { signatureDrifts } from '../src/judge/shape.js';
 
 describe('directive text (cmd/compile noder rules)', () => {
   test.each([
@@ -195,5 +196,24 @@ describe('go.mod and go.work', () => {
 
   test('go.work use lines', () => {
     expect(parseGoWork('go 1.22\n\nuse (\n\t./a\n\t./b\n)\nuse ./c\n').use).toEqual(['./a', './b', './c']);
+  });
+});
+
+describe('signature drift compares argument and result layouts, not type spellings', () => {
+  test.each([
+    ['func gcount() int32', 'func gcount(includeSys bool) int32', true],
+    ['func gcount(b bool) int32', 'func gcount(includeSys bool) int32', false],
+    ['func unsafe_New(t unsafe.Pointer) unsafe.Pointer', 'func unsafe_New(*abi.Type) unsafe.Pointer', false],
+    ['func rtypeName(t unsafe.Pointer) string', 'func (t *rtype) Name() string', false],
+    ['func f(a, b int) (int, error)', 'func f(x int, y int) (n int, err error)', false],
+    ['func f() uint32', 'func f() uint64', true],
+    ['func f(s string)', 'func f(p unsafe.Pointer)', true],
+    ['func f(m hmap)', 'func f(m *maps.Map)', false], // a named type's layout is unknown: no claim
+    ['func F[T any](x T) T', 'func F(x int) int', false],
+    ['var ncpu int32', 'var ncpu int32', false],
+    ['var ncpu int64', 'var ncpu int32', true],
+    ['var safeSet [128]bool', 'var safeSet', false],
+  ])('%s vs %s → %s', (local, std, drifts) => {
+    expect(signatureDrifts(local, std)).toBe(drifts);
   });
 });
