@@ -48,3 +48,17 @@ console.log(`linkfix scan --jobs 2      ${median(runs.two.map((r) => r.wall)).to
 console.log(`  of which in-process scan ${median(runs.auto.map((r) => r.ms)).toFixed(0).padStart(6)} ms (the rest is Node start-up and module loading)`);
 console.log(`peak RSS                   ${(Math.max(...runs.auto.map((r) => r.rss)) / 1024).toFixed(0).padStart(6)} MB`);
 console.log(`summary: ${last.summary}`);
+
+// Catalogs: loading one (what a scan with verdicts pays per release) and building one from a GOROOT.
+const { readCatalogFile, shippedReleases, SHIPPED_DIR } = await import(join(ROOT, 'dist/catalog/load.js'));
+const { buildCatalog } = await import(join(ROOT, 'dist/catalog/build.js'));
+const loads = shippedReleases().map((release) => {
+  const t = performance.now();
+  readCatalogFile(new URL(`${release}.json.gz`, SHIPPED_DIR));
+  return [release, performance.now() - t];
+});
+console.log(`catalog load (each shipped)  ${loads.map(([r, ms]) => `${r} ${ms.toFixed(0)} ms`).join(', ')}`);
+const goroot = dirname(src);
+const t = performance.now();
+const built = await buildCatalog({ goroot });
+console.log(`catalog build from ${goroot} (${built.go}, go list included)  ${(performance.now() - t).toFixed(0)} ms`);

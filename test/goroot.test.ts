@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { scanSync } from '../src/scan/scan.js';
-import { goroot } from './helpers.js';
+import { goroot, runCli } from './helpers.js';
 
 const GOROOT = goroot();
 const SRC = join(GOROOT, 'src');
@@ -65,4 +65,11 @@ describe(`GOROOT ${VERSION}: linkfix scan vs grep`, () => {
   test('no std directive is misclassified as invalid', () => {
     expect(result.findings.filter((f) => f.kind === 'invalid').map((f) => `${f.file}:${f.span.start.line} ${f.reason}`)).toEqual([]);
   });
+});
+
+test('a scan on two threads reports exactly what a scan on one does', () => {
+  const one = runCli(['scan', '--format', 'json', '--jobs', '1', SRC]);
+  const two = runCli(['scan', '--format', 'json', '--jobs', '2', SRC]);
+  expect(one.status).toBe(1);
+  expect(two.stdout).toBe(one.stdout);
 });

@@ -35,14 +35,16 @@ export interface LinkCheckOptions {
 const KEEPALIVE = 'zz_linkfix_keepalive.go';
 const MAIN_DIR = 'zz_linkfix_linkcheck';
 
-/** Temporary directories still to remove; SIGINT removes them before exiting. */
+/** Temporary directories still to remove; SIGINT stops the builds and removes them before exiting. */
 const live = new Set<string>();
+const interrupted = new AbortController();
 let sigintHooked = false;
 function track(dir: string): void {
   live.add(dir);
   if (!sigintHooked) {
     sigintHooked = true;
     process.once('SIGINT', () => {
+      interrupted.abort();
       for (const d of live) rmSync(d, { recursive: true, force: true });
       process.exit(130);
     });
@@ -202,7 +204,7 @@ async function linkOnce(job: PackageJob, targets: Target[], goroot: string, read
     const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: process.env.GOFLAGS ?? '' };
     delete env.GOROOT;
     try {
-      await run(join(goroot, 'bin', 'go'), ['build', '-overlay', join(tmp, 'overlay.json'), '-o', bin, `./${MAIN_DIR}`], { cwd: job.moduleDir, env, maxBuffer: 16 << 20 });
+      await run(join(goroot, 'bin', 'go'), ['build', '-overlay', join(tmp, 'overlay.json'), '-o', bin, `./${MAIN_DIR}`], { cwd: job.moduleDir, env, maxBuffer: 16 << 20, signal: interrupted.signal });
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string; message: string };
       return { ok: false, output: `${err.stdout ?? ''}${err.stderr ?? err.message}`.trim(), values: new Map() };
@@ -210,7 +212,7 @@ async function linkOnce(job: PackageJob, targets: Target[], goroot: string, read
     const values = new Map<string, string>();
     if (readValues && vars.length > 0) {
       try {
-        const printed = (await run(bin, [], { timeout: 20_000 })).stdout.trim().split('\n');
+        const printed = (await run(bin, [], { timeout: 20_000, signal: interrupted.signal })).stdout.trim().split('\n');
         vars.forEach((t, i) => values.set(t.keep, printed[i] ?? ''));
       } catch (e) {
         return { ok: true, output: `linked, but running it failed: ${firstLine((e as Error).message)}`, values };

@@ -13,12 +13,19 @@ export const MIN_FILES_PER_WORKER = 1500;
 
 const WORKER = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 
-/** How many threads to use for `fileCount` files: `requested`, or one per core (at most 4) when there is enough work. */
+/**
+ * How many threads to use for `fileCount` files: `requested`, or, on machines
+ * with 4 or more cores, one per core (at most 4) when there is enough work. On
+ * 2 cores a worker measured slower than none (npm run bench): the per-file work
+ * is small next to a worker's start-up.
+ */
 export function threadCount(fileCount: number, requested?: number): number {
   // Running from TypeScript sources (tests) there is no compiled worker: stay on this thread.
   if (!existsSync(WORKER)) return 1;
   if (requested !== undefined) return Math.max(1, requested);
-  return Math.max(1, Math.min(availableParallelism(), 4, Math.floor(fileCount / MIN_FILES_PER_WORKER)));
+  const cores = availableParallelism();
+  if (cores < 4) return 1;
+  return Math.max(1, Math.min(cores, 4, Math.floor(fileCount / MIN_FILES_PER_WORKER)));
 }
 
 export async function readAndParseAll(files: DiscoveredFile[], threads: number): Promise<FileResult[]> {

@@ -1,0 +1,44 @@
+// The link check writes nothing into the user's tree, even when interrupted.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { ROOT, tempDir } from './helpers.js';
+
+const gitStatus = (): string => spawnSync('git', ['status', '--porcelain', '--ignored', 'fixtures'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+
+test('scan --link leaves no file behind: not in the tree, not in TMPDIR', () => {
+  const tmp = tempDir('linkfix-tmpdir-');
+  const before = gitStatus();
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/linkfix.js'), 'scan', '--link', '--go', '1.26', 'fixtures/scan/stdvar'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1' },
+  });
+  expect(r.stdout).toContain('link 1.26 invalid-reference');
+  expect(readdirSync(tmp).filter((d) => d.startsWith('linkfix-link-'))).toEqual([]);
+  expect(gitStatus()).toBe(before);
+});
+
+test('SIGINT during --link stops the builds and removes the temporary overlay files', async () => {
+  const tmp = tempDir('linkfix-tmpdir-');
+  const before = gitStatus();
+  const child = spawn(process.execPath, [join(ROOT, 'bin/linkfix.js'), 'scan', '--link=each', '--go', '>=1.21', 'fixtures/oracle'], {
+    cwd: ROOT,
+    env: { ...process.env, TMPDIR: tmp },
+    stdio: 'ignore',
+  });
+  // Wait until a build is under way (its overlay directory exists), then interrupt.
+  const started = Date.now();
+  while (!readdirSync(tmp).some((d) => d.startsWith('linkfix-link-')) && Date.now() - started < 60_000) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(readdirSync(tmp).some((d) => d.startsWith('linkfix-link-'))).toBe(true);
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  expect(code).toBe(130);
+  expect(readdirSync(tmp).filter((d) => d.startsWith('linkfix-link-'))).toEqual([]);
+  expect(existsSync(join(ROOT, 'fixtures/oracle/zz_linkfix_linkcheck'))).toBe(false);
+  expect(gitStatus()).toBe(before);
+});
