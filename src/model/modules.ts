@@ -2,7 +2,7 @@
 // path lives (std, this module, another module of the workspace, elsewhere).
 
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { ModFileError, parseGoMod, parseGoWork } from './gomod.js';
 import type { ModuleInfo, ScanMessage, TargetKind } from './types.js';
 
@@ -23,6 +23,8 @@ export interface Workspace {
 export class ModuleIndex {
   private readonly byDir = new Map<string, Module | null>();
   private readonly workspaces = new Map<string, Workspace | null>();
+  /** The directories each go.work uses. */
+  private readonly useDirs = new Map<Workspace, string[]>();
   /** Every module seen, in the order first seen. */
   readonly modules: Module[] = [];
 
@@ -57,12 +59,7 @@ export class ModuleIndex {
       mod.goVersion = parsed.go;
       mod.toolchain = parsed.toolchain;
     } catch (e) {
-      this.report({
-        severity: 'warning',
-        file: this.rel(file),
-        line: e instanceof ModFileError ? e.line : null,
-        message: `go.mod does not parse (${(e as Error).message}); its packages have no import path`,
-      });
+      this.reportUnparsable(file, e, 'its packages have no import path');
     }
     mod.workspace = this.workspaceFor(dir, mod);
     return mod;
@@ -81,7 +78,14 @@ export class ModuleIndex {
     }
   }
 
-  private readonly useDirs = new Map<Workspace, string[]>();
+  private reportUnparsable(file: string, e: unknown, consequence: string): void {
+    this.report({
+      severity: 'warning',
+      file: this.rel(file),
+      line: e instanceof ModFileError ? e.line : null,
+      message: `${basename(file)} does not parse (${(e as Error).message}); ${consequence}`,
+    });
+  }
 
   private workspaceAt(dir: string): Workspace | null {
     const cached = this.workspaces.get(dir);
@@ -97,12 +101,7 @@ export class ModuleIndex {
         // Load every used module so that targets in them resolve even when they were not scanned.
         for (const useDir of this.useDirs.get(ws)!) if (existsSync(join(useDir, 'go.mod'))) this.moduleFor(useDir);
       } catch (e) {
-        this.report({
-          severity: 'warning',
-          file: this.rel(file),
-          line: e instanceof ModFileError ? e.line : null,
-          message: `go.work does not parse (${(e as Error).message}); its modules are treated as separate`,
-        });
+        this.reportUnparsable(file, e, 'its modules are treated as separate');
       }
     }
     this.workspaces.set(dir, ws);
