@@ -26,5 +26,5 @@ for (const release of releases) {
   const t = performance.now();
   const catalog = await buildCatalog({ goroot });
   writeCatalogFile(join(out, `${release}.json.gz`), catalog);
-  console.log(`${release}: ${Object.keys(catalog.symbols).length} symbols from ${goroot} in ${Math.round(performance.now() - t)} ms`);
+  console.log(`${release}: ${catalog.symbols.size} symbols from ${goroot} in ${Math.round(performance.now() - t)} ms`);
 }

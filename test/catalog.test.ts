@@ -140,7 +140,7 @@ describe('catalog generator on a synthetic GOROOT', () => {
     'cmd/internal/goobj/builtinlist.go': BUILTINS,
   });
   let catalog: Catalog;
-  const sym = (name: string) => catalog.symbols[name];
+  const sym = (name: string) => catalog.symbols.get(name);
 
   test('builds', async () => {
     catalog = await buildCatalog({ goroot, lister });
@@ -212,8 +212,8 @@ describe('a Go newer than the shipped catalogs', () => {
     const second = await cachedCatalog({ version: 'go1.99.0', goroot }, (m) => messages.push(m), env);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain(`building its std catalog from ${goroot}`);
-    expect(second).toEqual(first);
-    expect(first.symbols['runtime.memmove']).toMatchObject({ push: 'linkname' });
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    expect(first.symbols.get('runtime.memmove')).toMatchObject({ push: 'linkname' });
   });
 });
 
@@ -228,7 +228,7 @@ describe('shipped catalogs', () => {
     const release = releases.find((r) => goMinor(r) === 26)!;
     const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: release } }).trim();
     const built = await buildCatalog({ goroot });
-    expect({ ...built, generator: '' }).toEqual({ ...shippedCatalog(release), generator: '' });
+    expect(JSON.stringify({ ...built, generator: '' })).toBe(JSON.stringify({ ...shippedCatalog(release), generator: '' }));
   });
 
   test("the machine's own GOROOT agrees with the shipped catalog of its minor on every push and block", async () => {
@@ -236,7 +236,7 @@ describe('shipped catalogs', () => {
     const built = await buildCatalog({ goroot });
     const shipped = shippedCatalog(releases.find((r) => goMinor(r) === built.minor)!);
     const pushes = (c: Catalog): string[] =>
-      Object.entries(c.symbols)
+      [...c.symbols.entries()]
         .filter(([, s]) => s.push)
         .map(([name, s]) => `${name} ${s.push} ${s.pp ?? s.p ?? 'all'}`)
         .sort();

@@ -20,6 +20,7 @@ import {
   goMinor,
   platformBit,
   rulesFor,
+  SymbolTable,
   type Catalog,
   type SymbolEntry,
 } from './types.js';
@@ -83,7 +84,7 @@ export async function buildCatalog({ goroot, lister = listWithGo, platforms = PL
   const parsed: ParsedSet = { go: new Map(), asm: new Map() };
   const views = listed.map((pkgs) => platformView(pkgs, parsed, join(goroot, 'src')));
 
-  const symbols: Record<string, SymbolEntry> = {};
+  const symbols: [string, SymbolEntry][] = [];
   const names = new Set(views.flatMap((v) => [...v.symbols.keys(), ...v.pushes.keys()]));
   for (const name of [...names].sort()) {
     let p = 0;
@@ -115,7 +116,7 @@ export async function buildCatalog({ goroot, lister = listWithGo, platforms = PL
     if (a) entry.a = a;
     if (w) entry.w = w;
     if (pp && pp !== p) entry.pp = pp;
-    symbols[name] = entry;
+    symbols.push([name, entry]);
   }
 
   return {
@@ -127,7 +128,7 @@ export async function buildCatalog({ goroot, lister = listWithGo, platforms = PL
     rules,
     blocked: readBlocklist(goroot),
     builtins: rules.builtinLoophole ? readBuiltins(goroot) : [],
-    symbols,
+    symbols: SymbolTable.fromEntries(symbols),
   };
 }
 

@@ -10,7 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { LinkfixError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { buildCatalog } from './build.js';
-import { CATALOG_SCHEMA, goMinor, type Catalog } from './types.js';
+import { CATALOG_SCHEMA, SymbolTable, goMinor, type Catalog } from './types.js';
 
 export const SHIPPED_DIR = new URL('../../catalogs/', import.meta.url);
 
@@ -32,11 +32,11 @@ export function shippedReleases(dir: URL | string = SHIPPED_DIR): string[] {
 const patch = (v: string): number => Number(/^go1\.\d+\.(\d+)/.exec(v)?.[1] ?? 0);
 
 export function readCatalogFile(path: string | URL): Catalog {
-  const catalog = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as Catalog;
-  if (catalog.schema !== CATALOG_SCHEMA) {
-    throw new LinkfixError('EPARSE', `catalog ${String(path)} has schema ${catalog.schema}, this linkfix reads ${CATALOG_SCHEMA}`);
+  const data = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as Omit<Catalog, 'symbols'> & { symbols: string };
+  if (data.schema !== CATALOG_SCHEMA) {
+    throw new LinkfixError('EPARSE', `catalog ${String(path)} has schema ${data.schema}, this linkfix reads ${CATALOG_SCHEMA}`);
   }
-  return catalog;
+  return { ...data, symbols: SymbolTable.fromText(data.symbols) };
 }
 
 export function writeCatalogFile(path: string, catalog: Catalog): void {

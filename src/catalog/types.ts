@@ -7,7 +7,7 @@ export const PLATFORMS = ['linux/amd64', 'linux/arm64', 'darwin/arm64', 'windows
 export type Platform = (typeof PLATFORMS)[number];
 export const ALL_PLATFORMS_MASK = (1 << PLATFORMS.length) - 1;
 
-export const CATALOG_SCHEMA = 1;
+export const CATALOG_SCHEMA = 2;
 
 export interface LinkerRules {
   /** Go 1.23+: the linker checks linkname references into std (-checklinkname). */
@@ -54,7 +54,7 @@ export interface Catalog {
   blocked: Record<string, string[]>;
   /** builtinlist.go names; only filled where `rules.builtinLoophole`. */
   builtins: string[];
-  symbols: Record<string, SymbolEntry>;
+  symbols: SymbolTable;
 }
 
 /** Go minor version of `go1.26.11`, `go1.27rc1`, `1.22`: 26, 27, 22. */
@@ -72,4 +72,75 @@ export function platformBit(platform: string): number {
   const i = (PLATFORMS as readonly string[]).indexOf(platform);
   if (i < 0) throw new Error(`unknown platform ${platform}`);
   return 1 << i;
+}
+
+/**
+ * The symbols of a catalog. On disk they are one sorted tab-separated string
+ * (`name k p a w push pp at doc sig`), because parsing 25,000 JSON objects
+ * took most of a catalog's load time; a lookup binary-searches the lines and
+ * decodes only the one it needs.
+ */
+export class SymbolTable {
+  private readonly lines: string[];
+
+  private constructor(lines: string[]) {
+    this.lines = lines;
+  }
+
+  static fromText(text: string): SymbolTable {
+    return new SymbolTable(text === '' ? [] : text.split('\n'));
+  }
+
+  static fromEntries(entries: Iterable<[string, SymbolEntry]>): SymbolTable {
+    const lines = [...entries].map(([name, e]) => encode(name, e)).sort((a, b) => compare(lineName(a), lineName(b)));
+    return new SymbolTable(lines);
+  }
+
+  get size(): number {
+    return this.lines.length;
+  }
+
+  get(name: string): SymbolEntry | undefined {
+    let lo = 0;
+    let hi = this.lines.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = compare(lineName(this.lines[mid]!), name);
+      if (c === 0) return decode(this.lines[mid]!)[1];
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  *entries(): Generator<[string, SymbolEntry]> {
+    for (const line of this.lines) yield decode(line);
+  }
+
+  /** JSON.stringify writes the table as its text. */
+  toJSON(): string {
+    return this.lines.join('\n');
+  }
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const lineName = (line: string): string => line.slice(0, line.indexOf('\t'));
+const num = (s: string): number | undefined => (s === '' ? undefined : Number(s));
+
+function encode(name: string, e: SymbolEntry): string {
+  return [name, e.k, e.p ?? '', e.a ?? '', e.w ?? '', e.push ?? '', e.pp ?? '', e.at ?? '', e.doc ? `=${e.doc.join(' ')}` : '', e.s ?? ''].join('\t');
+}
+
+function decode(line: string): [string, SymbolEntry] {
+  const [name = '', k, p = '', a = '', w = '', push = '', pp = '', at = '', doc = '', s = ''] = line.split('\t');
+  const e: SymbolEntry = { k: k as SymbolEntry['k'] };
+  if (s) e.s = s;
+  if (p) e.p = num(p);
+  if (a) e.a = num(a);
+  if (w) e.w = num(w);
+  if (push) e.push = push as SymbolEntry['push'];
+  if (pp) e.pp = num(pp);
+  if (doc) e.doc = doc.length > 1 ? doc.slice(1).split(' ') : [];
+  if (at) e.at = at;
+  return [name, e];
 }

@@ -22,9 +22,9 @@ export class CatalogBuildCommand extends LinkfixCommand {
     const catalog = await buildCatalog({ goroot: resolve(this.goroot) });
     const out = resolve(this.out ?? `${catalog.go}.json.gz`);
     writeCatalogFile(out, catalog);
-    const symbols = Object.values(catalog.symbols);
+    const symbols = [...catalog.symbols.entries()];
     this.context.stderr.write(
-      `linkfix: ${catalog.go}: ${symbols.length} symbols, ${symbols.filter((s) => s.push).length} pushed, ` +
+      `linkfix: ${catalog.go}: ${symbols.length} symbols, ${symbols.filter(([, s]) => s.push).length} pushed, ` +
         `${Object.keys(catalog.blocked).length} blocked; wrote ${out} in ${Math.round(performance.now() - started)} ms\n`,
     );
     return 0;

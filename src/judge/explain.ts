@@ -33,10 +33,10 @@ export function explain(symbol: string, catalogs: Catalog[], platform: string): 
   let previous: string | null = null;
   let hallOfShame: string[] | null = null;
   // A pull is declared the way the symbol was declared where it existed (a var stays a var after it vanished).
-  const known = catalogs.map((c) => c.symbols[symbol]).filter((s) => s !== undefined);
+  const known = catalogs.map((c) => c.symbols.get(symbol)).filter((s) => s !== undefined);
   const isVar = known.length > 0 && known[known.length - 1]!.k === 'var';
   const releases = catalogs.map((c): ReleaseFacts => {
-    const sym = c.symbols[symbol];
+    const sym = c.symbols.get(symbol);
     const signature = sym?.s ?? null;
     const changed = previous !== null && signature !== null && previous !== signature;
     if (signature) previous = signature;

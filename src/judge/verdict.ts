@@ -28,7 +28,7 @@ export function judge(f: Finding, catalog: Catalog, platform: string): Verdict {
   }
 
   const name = `${f.target.importPath}.${f.target.symbol}`;
-  const sym = present(catalog.symbols[name], platform);
+  const sym = present(catalog.symbols.get(name), platform);
   const bit = platformBit(platform);
   const pushed = sym?.push !== undefined && (sym.pp === undefined || (sym.pp & bit) !== 0) ? sym.push : undefined;
   const documented = sym?.doc ? ` (documented legacy use${sym.doc.length ? `: ${sym.doc.slice(0, 3).join(', ')}${sym.doc.length > 3 ? ', …' : ''}` : ''})` : '';
