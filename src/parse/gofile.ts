@@ -3,7 +3,7 @@
 
 import { createRequire } from 'node:module';
 import type Parser from 'tree-sitter';
-import { addDecl, addDirectiveComment, emptyParsedGoFile, methodReceiver, readHeaderComment, trimEnd, type ParsedGoFile } from './goshared.js';
+import { addDecl, addDirectiveComment, addImportSpec, emptyParsedGoFile, methodReceiver, readHeaderComment, trimEnd, type ImportDecl, type ParsedGoFile } from './goshared.js';
 import { skimGoFile } from './goskim.js';
 import type { SourceText } from './source.js';
 
@@ -52,7 +52,7 @@ export function parseGoFileWithTreeSitter(source: SourceText): ParsedGoFile {
         result.packageName = node.namedChildren[0]?.text ?? null;
         break;
       case 'import_declaration':
-        if (importsUnsafe(node)) result.importsUnsafe = true;
+        addImportDecl(node, result);
         break;
       case 'function_declaration':
       case 'method_declaration':
@@ -74,11 +74,15 @@ export function parseGoFileWithTreeSitter(source: SourceText): ParsedGoFile {
   return result;
 }
 
-function importsUnsafe(decl: Parser.SyntaxNode): boolean {
-  return specs(decl, 'import_spec').some((spec) => {
+function addImportDecl(node: Parser.SyntaxNode, out: ParsedGoFile): void {
+  const decl: ImportDecl = { start: node.startIndex, end: node.endIndex, grouped: node.namedChildren.some((c) => c.type === 'import_spec_list'), specs: [] };
+  for (const spec of specs(node, 'import_spec')) {
     const path = spec.childForFieldName('path');
-    return path !== null && path.text.slice(1, -1) === 'unsafe';
-  });
+    if (!path) continue;
+    const name = spec.childForFieldName('name');
+    addImportSpec(out, decl, { name: name ? name.text : null, path: path.text.slice(1, -1), start: spec.startIndex, end: spec.endIndex });
+  }
+  out.imports.push(decl);
 }
 
 /** The specs of a declaration, whether written `var x T` or `var ( … )`. */

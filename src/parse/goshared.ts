@@ -37,10 +37,27 @@ export interface DirectiveSite extends DirectiveText {
   misplaced: boolean;
 }
 
+export interface ImportSpec {
+  /** `_`, `.`, an alias, or null. */
+  name: string | null;
+  path: string;
+  start: number;
+  end: number;
+}
+
+/** `import "x"` or `import ( … )`. */
+export interface ImportDecl {
+  start: number;
+  end: number;
+  grouped: boolean;
+  specs: ImportSpec[];
+}
+
 export interface ParsedGoFile {
   source: SourceText;
   packageName: string | null;
   importsUnsafe: boolean;
+  imports: ImportDecl[];
   /** Package-level funcs and vars by name (a name may repeat in a file with syntax errors). */
   decls: Map<string, GoDecl>;
   directives: DirectiveSite[];
@@ -61,6 +78,7 @@ export function emptyParsedGoFile(source: SourceText, firstErrorLine: number | n
     source,
     packageName: null,
     importsUnsafe: false,
+    imports: [],
     decls: new Map(),
     directives: [],
     goBuild: null,
@@ -91,6 +109,11 @@ export function addDirectiveComment(out: ParsedGoFile, start: number, end: numbe
   if (!parsed) return;
   const misplaced = text.slice(out.source.lineStart(start), start).trim() !== '';
   out.directives.push({ ...parsed, start, end: start + comment.length, misplaced });
+}
+
+export function addImportSpec(out: ParsedGoFile, decl: ImportDecl, spec: ImportSpec): void {
+  decl.specs.push(spec);
+  if (spec.path === 'unsafe') out.importsUnsafe = true;
 }
 
 export function addDecl(out: ParsedGoFile, decl: GoDecl): void {

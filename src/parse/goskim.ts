@@ -4,7 +4,7 @@
 // it is not sure of (unbalanced brackets, unterminated literals, stray tokens),
 // and the caller then parses the file with tree-sitter.
 
-import { addDecl, addDirectiveComment, emptyParsedGoFile, methodReceiver, readHeaderComment, trimEnd, type ParsedGoFile } from './goshared.js';
+import { addDecl, addDirectiveComment, addImportSpec, emptyParsedGoFile, methodReceiver, readHeaderComment, trimEnd, type ImportDecl, type ParsedGoFile } from './goshared.js';
 import type { SourceText } from './source.js';
 
 const enum Tok {
@@ -242,20 +242,30 @@ function skim(source: SourceText): ParsedGoFile {
   return out;
 
   function skimImport(): void {
+    const decl: ImportDecl = { start: lx.start, end: 0, grouped: false, specs: [] };
     let tok = lx.next();
     const spec = (): Tok => {
-      if (tok === Tok.Ident || (tok === Tok.Op && lx.word === '.')) tok = lx.next();
+      const start = lx.start;
+      let name: string | null = null;
+      if (tok === Tok.Ident || (tok === Tok.Op && lx.word === '.')) {
+        name = lx.word;
+        tok = lx.next();
+      }
       if (tok !== Tok.Lit) throw new Unsure('import path');
-      if (text.slice(lx.start + 1, lx.end - 1) === 'unsafe') out.importsUnsafe = true;
+      addImportSpec(out, decl, { name, path: text.slice(lx.start + 1, lx.end - 1), start, end: lx.end });
+      decl.end = lx.end;
       return lx.next();
     };
     if (lx.at(Tok.Open, '(')) {
+      decl.grouped = true;
       for (tok = lx.next(); !(lx.at(Tok.Close, ')')); ) {
         if (tok === Tok.Semi) tok = lx.next();
         else tok = spec();
       }
+      decl.end = lx.end;
       endOfDecl(lx.next());
     } else endOfDecl(spec());
+    out.imports.push(decl);
   }
 
   function skimFunc(start: number): void {
