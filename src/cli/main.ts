@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import type { LinkfixContext } from './context.js';
 import { CatalogBuildCommand } from './catalog-command.js';
 import { ExplainCommand } from './explain-command.js';
+import { FixCommand } from './fix-command.js';
 import { ScanCommand } from './scan-command.js';
 
 /** Runs the CLI and returns the exit status; never throws. */
@@ -12,6 +13,7 @@ export async function run(argv: string[], context: Partial<LinkfixContext> = {})
   cli.register(ScanCommand);
   cli.register(CatalogBuildCommand);
   cli.register(ExplainCommand);
+  cli.register(FixCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   const ctx: LinkfixContext = {

@@ -41,21 +41,31 @@ function splitTop(s: string): string[] {
   return out;
 }
 
-/** The types of a parameter list's entries, names dropped (`a, b int` → int, int). */
-export function paramTypes(list: string): string[] {
+export interface Param {
+  name: string | null;
+  type: string;
+}
+
+/** The entries of a parameter list, names kept when given (`a, b int` → a int, b int). */
+export function paramList(list: string): Param[] {
   const items = splitTop(list);
   const named = items.some((it) => /^[\p{L}_][\p{L}\p{N}_]*\s+[^\s,]/u.test(it) && !/^(chan|func|map|struct|interface)\b/.test(it));
-  if (!named) return items;
-  const types: string[] = [];
-  let pendingNames = 0;
+  if (!named) return items.map((type) => ({ name: null, type }));
+  const params: Param[] = [];
+  let pending: string[] = [];
   for (const it of items) {
     const m = /^([\p{L}_][\p{L}\p{N}_]*)\s+(.+)$/u.exec(it);
     if (m) {
-      for (let i = 0; i <= pendingNames; i++) types.push(m[2]!);
-      pendingNames = 0;
-    } else pendingNames++;
+      for (const name of [...pending, m[1]!]) params.push({ name, type: m[2]!.trim() });
+      pending = [];
+    } else pending.push(it);
   }
-  return types;
+  return params;
+}
+
+/** The types of a parameter list's entries, names dropped (`a, b int` → int, int). */
+export function paramTypes(list: string): string[] {
+  return paramList(list).map((p) => p.type);
 }
 
 /** Reads the bracketed group opening at s[i] and returns [inner text, index after its closer]. */
@@ -68,32 +78,48 @@ function group(s: string, i: number): [string, number] {
   return [s.slice(i + 1), s.length];
 }
 
-export interface FuncShape {
-  params: Shape[];
-  results: Shape[];
+export interface FuncSignature {
+  name: string;
+  /** A method's receiver comes first. */
+  params: Param[];
+  results: Param[];
+  typeParams: boolean;
 }
 
-/** Shapes of `func [(recv)] name[[T]](params) results`; a method's receiver counts as the first parameter. */
-export function funcShape(signature: string): FuncShape | null {
+/** Parses `func [(recv)] name[[T]](params) results`. */
+export function parseFuncSignature(signature: string): FuncSignature | null {
   let s = signature.trim();
   if (!s.startsWith('func')) return null;
   s = s.slice(4).trim();
-  const params: string[] = [];
+  const params: Param[] = [];
   if (s.startsWith('(')) {
     const [recv, after] = group(s, 0);
-    params.push(...paramTypes(recv));
+    params.push(...paramList(recv));
     s = s.slice(after).trim();
   }
   const open = s.indexOf('(');
   if (open < 0) return null;
   let at = open;
   const bracket = s.indexOf('[');
-  if (bracket >= 0 && bracket < open) at = s.indexOf('(', group(s, bracket)[1]); // skip type parameters
+  const typeParams = bracket >= 0 && bracket < open;
+  if (typeParams) at = s.indexOf('(', group(s, bracket)[1]); // skip type parameters
+  const name = s.slice(0, typeParams ? bracket : open).trim();
   const [list, after] = group(s, at);
-  params.push(...paramTypes(list));
+  params.push(...paramList(list));
   const rest = s.slice(after).trim();
-  const results = rest === '' ? [] : rest.startsWith('(') ? paramTypes(group(rest, 0)[0]) : [rest];
-  return { params: params.map(typeShape), results: results.map(typeShape) };
+  const results = rest === '' ? [] : rest.startsWith('(') ? paramList(group(rest, 0)[0]) : [{ name: null, type: rest }];
+  return { name, params, results, typeParams };
+}
+
+export interface FuncShape {
+  params: Shape[];
+  results: Shape[];
+}
+
+/** Shapes of a func signature; a method's receiver counts as the first parameter. */
+export function funcShape(signature: string): FuncShape | null {
+  const sig = parseFuncSignature(signature);
+  return sig && { params: sig.params.map((p) => typeShape(p.type)), results: sig.results.map((p) => typeShape(p.type)) };
 }
 
 /** Var type of `var name T` (null when the declaration has no explicit type). */

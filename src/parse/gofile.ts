@@ -33,12 +33,27 @@ function treeSitter(): Parser {
   return parser;
 }
 
+/** The tree-sitter tree of a text (for the few callers that need more than ParsedGoFile). */
+export function treeSitterTree(text: string): Parser.Tree {
+  return treeSitter().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 2) });
+}
+
+/** How many ERROR and MISSING nodes tree-sitter finds: a rewrite must never make this grow. */
+export function syntaxErrorCount(text: string): number {
+  let count = 0;
+  const walk = (node: Parser.SyntaxNode): void => {
+    if (node.type === 'ERROR' || node.isMissing) count++;
+    if (node.hasError) for (const child of node.children) walk(child);
+  };
+  walk(treeSitterTree(text).rootNode);
+  return count;
+}
+
 /** Parses with tree-sitter: exact for any input, including files with syntax errors. */
 export function parseGoFileWithTreeSitter(source: SourceText): ParsedGoFile {
   const text = source.text;
   // Node bindings read the input in chunks; a buffer as large as the text avoids re-entry on big files.
-  const tree = treeSitter().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 2) });
-  const root = tree.rootNode;
+  const root = treeSitterTree(text).rootNode;
   const result = emptyParsedGoFile(source, root.hasError ? firstErrorLine(root, source) : null);
 
   let beforePackage = true;

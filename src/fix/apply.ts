@@ -1,0 +1,177 @@
+// Applying a plan in memory: the chosen fixes are merged per file against one
+// baseline (identical edits coalesce; a fix that conflicts with one already
+// taken is dropped whole, as go/analysis does), applied with magic-string
+// (byte ranges, never a reprint), tidied (an unused `import _ "unsafe"`, an
+// empty .s file kept only for bodyless funcs), and re-parsed: a file whose
+// syntax errors grew is refused.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import MagicString from 'magic-string';
+import { parseGoFile, syntaxErrorCount } from '../parse/gofile.js';
+import { SourceText } from '../parse/source.js';
+import { isWellFormed } from '../parse/directive.js';
+import type { Diagnostic, FileOp, Plan, SuggestedFix, TextEdit } from './types.js';
+
+export interface ApplyOptions {
+  /** Also apply unsafe fixes (behaviour changes in the documented way). */
+  unsafeFixes?: boolean;
+  /** Edit generated files (`// Code generated … DO NOT EDIT.`) too. */
+  includeGenerated?: boolean;
+  /** Edit files under vendor/ too. */
+  includeVendor?: boolean;
+}
+
+/** One file's new content; `before` null for a created file, `after` null for a deleted one. */
+export interface FileChange {
+  file: string;
+  path: string;
+  before: Buffer | null;
+  after: Buffer | null;
+}
+
+export interface Skipped {
+  diagnostic: Diagnostic;
+  reason: string;
+}
+
+export interface Applied {
+  changes: FileChange[];
+  applied: SuggestedFix[];
+  /** Fixes that were candidates but were not applied, and why. */
+  skipped: Skipped[];
+}
+
+const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
+
+export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
+  const baselines = new Map<string, Buffer>();
+  const read = (file: string): Buffer => {
+    let b = baselines.get(file);
+    if (!b) {
+      b = readFileSync(resolve(plan.base, file));
+      baselines.set(file, b);
+    }
+    return b;
+  };
+  const accepted = new Map<string, TextEdit[]>();
+  const created = new Map<string, FileOp & { kind: 'create' }>();
+  const applied: SuggestedFix[] = [];
+  const skipped: Skipped[] = [];
+
+  for (const diagnostic of plan.diagnostics) {
+    const fix = diagnostic.fixes[0];
+    if (!fix || fix.applicability === 'manual') continue;
+    if (fix.applicability === 'unsafe' && !options.unsafeFixes) {
+      skipped.push({ diagnostic, reason: 'unsafe fix (behaviour changes): pass --unsafe-fixes to apply it' });
+      continue;
+    }
+    const touched = [...new Set(fix.edits.map((e) => e.file))];
+    const protectedFile = touched.find((file) => (!options.includeVendor && /(^|\/)vendor\//.test(file)) || (!options.includeGenerated && GENERATED.test(read(file).toString('utf8'))));
+    if (protectedFile) {
+      skipped.push({ diagnostic, reason: `${protectedFile} is ${/(^|\/)vendor\//.test(protectedFile) ? 'vendored' : 'generated'}: reported, not edited (--include-vendor / --include-generated)` });
+      continue;
+    }
+    const fresh: TextEdit[] = [];
+    let conflict: string | null = null;
+    for (const e of fix.edits) {
+      const taken = accepted.get(e.file) ?? [];
+      if (taken.some((t) => t.start === e.start && t.end === e.end && t.newText === e.newText)) continue; // identical: coalesce
+      // Ranges that overlap conflict; insertions at one point do not (they are ordered by text).
+      const clash = taken.find((t) => t.start < e.end && e.start < t.end);
+      if (clash) {
+        conflict = `${e.file}: it overlaps another fix's edit`;
+        break;
+      }
+      fresh.push(e);
+    }
+    const newFiles = fix.files.filter((op) => op.kind === 'create') as (FileOp & { kind: 'create' })[];
+    const exists = newFiles.find((op) => created.has(op.file) || existsSync(resolve(plan.base, op.file)));
+    if (!conflict && exists) conflict = `${exists.file} already exists`;
+    if (conflict) {
+      skipped.push({ diagnostic, reason: `conflicts (${conflict}); re-run to apply it` });
+      continue;
+    }
+    for (const e of fresh) accepted.set(e.file, [...(accepted.get(e.file) ?? []), e]);
+    for (const op of newFiles) created.set(op.file, op);
+    applied.push(fix);
+  }
+
+  const changes: FileChange[] = [];
+  for (const [file, edits] of accepted) {
+    const before = read(file);
+    const source = SourceText.fromBytes(before);
+    const ms = new MagicString(source.text);
+    // Insertions at one point go in text order, so that imports added by different fixes stay sorted.
+    const ordered = [...edits].sort((a, b) => a.start - b.start || a.end - b.end || (a.newText < b.newText ? -1 : 1));
+    for (const e of ordered) {
+      if (e.start === e.end) ms.appendLeft(e.start, e.newText);
+      else if (e.newText === '') ms.remove(e.start, e.end);
+      else ms.overwrite(e.start, e.end, e.newText);
+    }
+    const text = tidyUnsafeImport(ms.toString(), source.crlf ? '\r\n' : '\n');
+    if (syntaxErrorCount(text) > syntaxErrorCount(source.text)) {
+      const dropped = applied.filter((fx) => fx.edits.some((e) => e.file === file));
+      for (const fx of dropped) {
+        applied.splice(applied.indexOf(fx), 1);
+        const diagnostic = plan.diagnostics.find((d) => d.fixes[0] === fx)!;
+        skipped.push({ diagnostic, reason: `refused: the edited ${file} would not parse` });
+      }
+      continue;
+    }
+    const bom = before.subarray(0, source.bomBytes);
+    changes.push({ file, path: resolve(plan.base, file), before, after: Buffer.concat([bom, Buffer.from(text, 'utf8')]) });
+  }
+  for (const op of created.values()) changes.push({ file: op.file, path: resolve(plan.base, op.file), before: null, after: Buffer.from(op.content, 'utf8') });
+  changes.push(...emptyAsmFilesToDelete(plan.base, changes));
+  changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { changes: changes.filter((c) => c.before === null || c.after === null || !c.before.equals(c.after)), applied, skipped };
+}
+
+/**
+ * `import _ "unsafe"` (or an unused `import "unsafe"`) goes once no linkname
+ * directive is left in the file.
+ */
+export function tidyUnsafeImport(text: string, eol: string): string {
+  const parsed = parseGoFile(SourceText.fromString(text));
+  if (parsed.directives.some(isWellFormed)) return text;
+  for (const decl of parsed.imports) {
+    const spec = decl.specs.find((s) => s.path === 'unsafe');
+    if (!spec) continue;
+    const used = spec.name !== '_' && new RegExp(`\\b${spec.name ?? 'unsafe'}\\.`).test(text.slice(0, decl.start) + text.slice(decl.end));
+    if (used || spec.name === '.') return text;
+    const [from, to] = decl.specs.length === 1 ? [decl.start, decl.end] : [spec.start, spec.end];
+    const lineStart = text.lastIndexOf('\n', from - 1) + 1;
+    let lineEnd = text.indexOf('\n', to);
+    lineEnd = lineEnd < 0 ? text.length : lineEnd + 1;
+    let out = text.slice(0, lineStart) + text.slice(lineEnd);
+    // Leave at most one blank line where the import was.
+    out = out.replace(new RegExp(`(${eol}){3,}`, 'g'), `${eol}${eol}`);
+    return out;
+  }
+  return text;
+}
+
+/** A .s file with only comments and blank lines exists to allow bodyless funcs: once none is left in its package, it goes. */
+function emptyAsmFilesToDelete(base: string, changes: FileChange[]): FileChange[] {
+  const out: FileChange[] = [];
+  const dirs = new Set(changes.filter((c) => c.file.endsWith('.go') && c.after).map((c) => dirname(c.path)));
+  for (const dir of dirs) {
+    const names = readdirSync(dir);
+    const empty = names.filter((n) => n.endsWith('.s') && readFileSync(join(dir, n), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '').trim() === '');
+    if (empty.length === 0) continue;
+    const bodyless = names.some((n) => {
+      if (!n.endsWith('.go') || n.endsWith('_test.go')) return false;
+      const changed = changes.find((c) => c.path === join(dir, n));
+      const bytes = changed ? changed.after : readFileSync(join(dir, n));
+      return bytes !== null && [...parseGoFile(SourceText.fromBytes(bytes)).decls.values()].some((d) => d.kind === 'func-bodyless');
+    });
+    if (bodyless) continue;
+    for (const n of empty) {
+      const path = join(dir, n);
+      const file = changes.find((c) => dirname(c.path) === dir)!.file.replace(/[^/]*$/, n);
+      out.push({ file, path, before: readFileSync(path), after: null });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,229 @@
+// The rule engine: for each pull, the first strategy that applies gives its
+// fix — handshake completion, a call to the exported std function, a public
+// API replacement (behind a build-tag guard when it needs a newer Go), a
+// vendored copy of a pure std symbol — else a manual diagnostic that says why.
+
+import { readdirSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { FAILING } from '../judge/verdict.js';
+import { goMinor } from '../catalog/types.js';
+import { parseFuncSignature, type Param } from '../judge/shape.js';
+import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
+import type { Finding, ScanResult } from '../model/types.js';
+import { REPLACEMENTS, type Rewrite } from '../rules/replacements.js';
+import { FileCache, ensureImport, lineStartOf, removeLines, type EditableFile } from './source.js';
+import type { Diagnostic, Plan, SuggestedFix, TextEdit } from './types.js';
+import { vendoredCopy } from './vendor.js';
+
+export interface PlanOptions {
+  /** Only pulls that fail on a judged release (default: every pull that has a fix). */
+  onlyBroken?: boolean;
+  /** GOROOT to copy pure std symbols from (default: `go env GOROOT`). */
+  goroot?: () => string | null;
+}
+
+export function plan(result: ScanResult, options: PlanOptions = {}): Plan {
+  const files = new FileCache(result.base);
+  const modules = new Map(result.modules.map((m) => [m.path, m]));
+  const diagnostics: Diagnostic[] = [];
+  for (const f of result.findings) {
+    if (f.kind !== 'pull' && f.kind !== 'asm-pull') continue;
+    const failing = (f.verdicts ?? []).filter((v) => FAILING.has(v.verdict));
+    if (options.onlyBroken && failing.length === 0) continue;
+    const moduleGo = f.module ? modules.get(f.module)?.goVersion : null;
+    const context: Context = { f, files, result, moduleMinor: moduleGo ? goMinor(moduleGo) : null, options };
+    diagnostics.push(diagnose(context, failing.map((v) => `${v.go} ${v.verdict}`)));
+  }
+  return { base: result.base, diagnostics };
+}
+
+interface Context {
+  f: Finding;
+  files: FileCache;
+  result: ScanResult;
+  moduleMinor: number | null;
+  options: PlanOptions;
+}
+
+/** A strategy gives a fix, a reason it does not apply (which a manual diagnostic reports), or null to pass. */
+type Outcome = SuggestedFix | { manual: string } | null;
+
+function diagnose(ctx: Context, failing: string[]): Diagnostic {
+  const { f } = ctx;
+  const state = failing.length ? `fails on ${failing.join(', ')}` : 'links today, but only while the target allows it';
+  const message = `${f.kind === 'asm-pull' ? 'assembly reference to' : 'pull of'} ${f.target.raw} ${state}`;
+  if (f.kind === 'asm-pull') return manual(f, message, 'assembly references have no automatic rewrite: call a Go wrapper that uses a public API instead');
+  const reasons: string[] = [];
+  for (const strategy of [handshakeCompletion, exportedCall, apiReplacement, vendored]) {
+    const out = strategy(ctx);
+    if (out === null) continue;
+    if ('manual' in out) {
+      reasons.push(out.manual);
+      continue;
+    }
+    return { finding: f, message, fixes: [out] };
+  }
+  const known = REPLACEMENTS[`${f.target.importPath}.${f.target.symbol}`];
+  if (known && !known.rewrite) reasons.push(`known replacement: ${known.use}${known.note ? ` (${known.note})` : ''}`);
+  return manual(f, message, reasons.length ? reasons.join('; ') : 'no public API does this job: restructure, or propose an API upstream');
+}
+
+function manual(f: Finding, message: string, why: string): Diagnostic {
+  return {
+    finding: f,
+    message,
+    fixes: [
+      {
+        message: `${why}. (-ldflags=-checklinkname=0 only hides the problem: use it for experiments, never to ship)`,
+        applicability: 'manual',
+        strategy: 'manual',
+        edits: [],
+        files: [],
+      },
+    ],
+  };
+}
+
+/** The directive and declaration of a Go pull, as the planner's parse sees them. */
+function sites(ctx: Context): { file: EditableFile; directive: DirectiveSite; declFile: EditableFile; decl: GoDecl } | null {
+  const { f, files } = ctx;
+  if (!f.declaration || !f.localName) return null;
+  const file = files.get(f.file);
+  const directive = file.parsed.directives.find((d) => d.args[0] === f.localName && file.parsed.source.position(d.start).line === f.span.start.line);
+  const declFile = files.get(f.declaration.file);
+  const decl = declFile.parsed.decls.get(f.localName);
+  return directive && decl ? { file, directive, declFile, decl } : null;
+}
+
+// 1. The target is defined in this module or workspace: push it from its definition.
+function handshakeCompletion(ctx: Context): Outcome {
+  const { f, files, result } = ctx;
+  if (f.target.kind !== 'same-module' && f.target.kind !== 'workspace') return null;
+  const module = result.modules.find((m) => m.path !== null && (f.target.importPath === m.path || f.target.importPath.startsWith(`${m.path}/`)));
+  if (!module?.path) return { manual: `the module of ${f.target.importPath} was not found` };
+  const dir = resolve(result.base, module.dir, f.target.importPath.slice(module.path.length + 1));
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort();
+  } catch {
+    return { manual: `the package directory of ${f.target.importPath} is not readable` };
+  }
+  for (const name of names) {
+    const target = files.get(relative(result.base, join(dir, name)).split(sep).join('/'));
+    const decl = target.parsed.decls.get(f.target.symbol);
+    if (!decl) continue;
+    if (decl.kind === 'func-bodyless') return { manual: `${f.target.raw} is itself bodyless: it has no definition to push` };
+    const at = lineStartOf(target, decl.start);
+    const edits: TextEdit[] = [{ file: target.rel, start: at, end: at, newText: `//go:linkname ${f.target.symbol}${target.eol}` }];
+    // A blank import is all the directive needs.
+    if (!target.parsed.importsUnsafe) edits.push(ensureImport(target, 'unsafe', { blank: true }).edit!);
+    return {
+      message: `push ${f.target.raw} from its definition (${target.rel}), completing the handshake`,
+      applicability: 'safe',
+      strategy: 'handshake',
+      edits,
+      files: [],
+    };
+  }
+  return { manual: `no definition of ${f.target.raw} was found in ${relative(result.base, dir)}` };
+}
+
+// 2. An exported std function pulled through linkname: just call it.
+function exportedCall(ctx: Context): Outcome {
+  const { f } = ctx;
+  if (f.target.kind !== 'std' || !/^[A-Z]/.test(f.target.symbol) || f.declaration?.kind !== 'func-bodyless') return null;
+  const s = sites(ctx);
+  const sig = parseFuncSignature(f.declaration.signature);
+  if (!s || !sig) return null;
+  const use = ensureImport(s.declFile, f.target.importPath);
+  const params = named(sig.params);
+  const args = params.map((p) => (p.type.startsWith('...') ? `${p.name}...` : p.name!)).join(', ');
+  const call = `${use.name}.${f.target.symbol}(${args})`;
+  return bodyFix(ctx, s, params, sig.results, [sig.results.length ? `return ${call}` : call], [], use.edit ? [use.edit] : [], {
+    message: `call ${f.target.raw} directly: it is exported`,
+    applicability: 'safe',
+    strategy: 'exported',
+  });
+}
+
+// 3. A public API does the same job (rules in src/rules/replacements.ts).
+function apiReplacement(ctx: Context): Outcome {
+  const { f, moduleMinor } = ctx;
+  const rule = REPLACEMENTS[`${f.target.importPath}.${f.target.symbol}`];
+  if (!rule?.rewrite || f.declaration?.kind !== 'func-bodyless') return null;
+  const rw = rule.rewrite;
+  const sig = parseFuncSignature(f.declaration.signature);
+  const norm = (t: string): string => t.replace(/\s+/g, ' ').trim();
+  if (!sig || sig.params.map((p) => norm(p.type)).join(',') !== rw.params.join(',') || sig.results.map((p) => norm(p.type)).join(',') !== rw.results.join(',')) {
+    return { manual: `the replacement ${rule.use} expects func(${rw.params.join(', ')})${rw.results.length ? ` (${rw.results.join(', ')})` : ''}, the local declaration is ${f.declaration.signature}` };
+  }
+  if (rw.minGo !== undefined && moduleMinor !== null && moduleMinor < rw.minGo) {
+    return { manual: `${rule.use} needs Go 1.${rw.minGo}, the module's go directive is 1.${moduleMinor}: raise it (go get go@1.${rw.minGo}) to let linkfix rewrite this pull` };
+  }
+  const s = sites(ctx);
+  if (!s) return null;
+  const names: Record<string, string> = {};
+  const importEdits: TextEdit[] = [];
+  for (const path of rw.imports) {
+    const use = ensureImport(s.declFile, path);
+    names[path.split('/').filter((p) => !/^v\d+$/.test(p)).pop()!] = use.name;
+    if (use.edit) importEdits.push(use.edit);
+  }
+  const params = named(sig.params);
+  const fill = (line: string): string =>
+    line
+      .replace(/\$(\d+)/g, (_, i: string) => params[Number(i)]!.name!)
+      .replace(/\{local\}/g, f.localName!)
+      .replace(/\{(\w+)\}/g, (m, pkg: string) => names[pkg] ?? m);
+  const what = rw.applicability === 'unsafe' ? ` (behaviour differs: ${rule.note ?? 'see linkfix explain'})` : '';
+  return bodyFix(ctx, s, params, sig.results, rw.body.map(fill), (rw.after ?? []).map(fill), importEdits, {
+    message: `use ${rule.use} instead of ${f.target.raw}${what}`,
+    applicability: rw.applicability,
+    strategy: 'replacement',
+  });
+}
+
+// 4. A pure std var or func: copy it from the user's own GOROOT.
+function vendored(ctx: Context): Outcome {
+  const { f } = ctx;
+  if (f.target.kind !== 'std' || /[()]/.test(f.target.symbol)) return null;
+  const s = sites(ctx);
+  if (!s) return null;
+  return vendoredCopy({ finding: f, directiveFile: s.file, directive: s.directive, declFile: s.declFile, decl: s.decl, goroot: ctx.options.goroot });
+}
+
+/** Parameters with names (generated `a0`, `a1`… where the declaration has none). */
+function named(params: Param[]): Param[] {
+  return params.map((p, i) => ({ name: p.name && p.name !== '_' ? p.name : `a${i}`, type: p.type }));
+}
+
+function resultText(results: Param[]): string {
+  if (results.length === 0) return '';
+  if (results.length === 1 && !results[0]!.name) return ` ${results[0]!.type}`;
+  return ` (${results.map((r) => (r.name ? `${r.name} ${r.type}` : r.type)).join(', ')})`;
+}
+
+/** Removes the directive and gives the bodyless declaration a body (plus declarations after it, and imports). */
+function bodyFix(
+  ctx: Context,
+  s: { file: EditableFile; directive: DirectiveSite; declFile: EditableFile; decl: GoDecl },
+  params: Param[],
+  results: Param[],
+  body: string[],
+  after: string[],
+  importEdits: TextEdit[],
+  fix: Pick<SuggestedFix, 'message' | 'applicability' | 'strategy'>,
+): SuggestedFix {
+  const eol = s.declFile.eol;
+  const header = `func ${ctx.f.localName}(${params.map((p) => `${p.name} ${p.type}`).join(', ')})${resultText(results)}`;
+  const text = [`${header} {`, ...body.map((l) => `\t${l}`), '}', ...after.flatMap((a) => ['', a])].join(eol);
+  return {
+    ...fix,
+    edits: [
+      removeLines(s.file, s.directive.start, s.directive.end),
+      { file: s.declFile.rel, start: s.decl.start, end: s.decl.end, newText: text },
+      ...importEdits,
+    ],
+    files: [],
+  };
+}

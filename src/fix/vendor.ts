@@ -1,0 +1,217 @@
+// Strategy 4: a pure std symbol (the encoding/json.safeSet case) is copied
+// from the user's own GOROOT — never from linkfix — with the same-package
+// declarations it uses, renamed to the local name, into a new file headed by
+// the Go authors' notice. Anything impure refuses: unsafe, cgo, internal
+// packages, assembly, another linkname, types, or a var the std assigns.
+
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type Parser from 'tree-sitter';
+import { defaultPackageName } from './source.js';
+import { treeSitterTree } from '../parse/gofile.js';
+import { parseDirectiveComment } from '../parse/directive.js';
+import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
+import type { Finding } from '../model/types.js';
+import { removeLines, type EditableFile } from './source.js';
+import type { SuggestedFix } from './types.js';
+
+export interface VendorInput {
+  finding: Finding;
+  directiveFile: EditableFile;
+  directive: DirectiveSite;
+  declFile: EditableFile;
+  decl: GoDecl;
+  goroot?: () => string | null;
+}
+
+interface StdDecl {
+  name: string;
+  kind: 'func' | 'var' | 'const' | 'type';
+  bodyless: boolean;
+  /** The node whose text is copied (a function, a declaration, or a spec of a grouped declaration). */
+  node: Parser.SyntaxNode;
+  nameNode: Parser.SyntaxNode;
+  grouped: boolean;
+  file: StdFile;
+}
+
+interface StdFile {
+  name: string;
+  text: string;
+  imports: Map<string, string>;
+  linknamed: Set<string>;
+}
+
+const MAX_CLOSURE = 24;
+
+function localGoroot(): string | null {
+  try {
+    return execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: string } {
+  const { finding: f } = input;
+  const goroot = (input.goroot ?? localGoroot)();
+  if (!goroot) return { manual: 'no GOROOT to copy the std declaration from (is Go on PATH?)' };
+  const version = readFileSync(join(goroot, 'VERSION'), 'utf8').split('\n')[0]!.trim();
+  const decls = readPackage(join(goroot, 'src', f.target.importPath));
+  const root = decls.get(f.target.symbol);
+  if (!root) return { manual: `${f.target.raw} is not in ${goroot} (${version}): nothing to copy` };
+  const wantVar = input.decl.kind === 'var';
+  if ((root.kind === 'var') !== wantVar || root.kind === 'type' || root.kind === 'const' || root.bodyless) {
+    return { manual: `${f.target.raw} is a ${root.bodyless ? 'bodyless (assembly or linknamed) func' : root.kind} in ${version}; the local declaration is a ${input.decl.kind}` };
+  }
+
+  // The declaration and, transitively, the same-package declarations it uses.
+  const closure: StdDecl[] = [root];
+  const imports = new Set<string>();
+  for (let i = 0; i < closure.length; i++) {
+    const d = closure[i]!;
+    if (d.file.linknamed.has(d.name)) return { manual: `${f.target.importPath}.${d.name} carries a //go:linkname of its own` };
+    for (const node of descendants(d.node)) {
+      if (node.type === 'package_identifier' || (node.type === 'identifier' && node.parent?.type === 'selector_expression' && node.parent.childForFieldName('operand')?.id === node.id)) {
+        const path = d.file.imports.get(node.text);
+        if (path) {
+          if (path === 'unsafe' || path === 'C' || /(^|\/)internal(\/|$)/.test(path) || path.startsWith('vendor/')) {
+            return { manual: `${f.target.raw} depends on ${path}, which a copy cannot use` };
+          }
+          imports.add(path);
+          continue;
+        }
+      }
+      if (node.type !== 'identifier' && node.type !== 'type_identifier') continue;
+      const used = decls.get(node.text);
+      if (!used || used === d || closure.includes(used)) continue;
+      if (used.kind === 'type') return { manual: `${f.target.raw} uses the type ${f.target.importPath}.${used.name}; copying types is not automatic` };
+      if (used.bodyless) return { manual: `${f.target.raw} uses ${f.target.importPath}.${used.name}, which has no Go body` };
+      closure.push(used);
+      if (closure.length > MAX_CLOSURE) return { manual: `${f.target.raw} pulls in more than ${MAX_CLOSURE} declarations` };
+    }
+  }
+  const assigned = assignedElsewhere(root, decls);
+  if (assigned) return { manual: `${f.target.raw} is assigned in ${f.target.importPath}/${assigned}: a copy would miss those writes` };
+  const clash = closure.slice(1).find((d) => input.declFile.parsed.decls.has(d.name));
+  if (clash) return { manual: `the copy needs ${clash.name}, which the package already declares` };
+
+  const eol = input.declFile.eol;
+  const newFile = join(dirname(input.declFile.rel), `${f.localName!.toLowerCase()}_from_std.go`);
+  const content = [
+    ...copyrightOf(root.file.text),
+    `// Code below is copied from ${f.target.importPath} (${root.file.name}) of ${version} by linkfix:`,
+    `// ${f.target.raw} can no longer be pulled with //go:linkname.`,
+    '',
+    ...(input.declFile.parsed.goBuild ? [`//go:build ${input.declFile.parsed.goBuild}`, ''] : []),
+    `package ${input.declFile.parsed.packageName}`,
+    '',
+    ...importBlock([...imports].sort()),
+    ...closure.flatMap((d, i) => [...declText(d, i === 0 ? f.localName! : d.name).split('\n'), '']),
+  ];
+  // Directive and declaration go; when only blank lines separate them, as one block.
+  const between = input.declFile.parsed.source.text.slice(Math.min(input.directive.end, input.decl.end), Math.max(input.directive.start, input.decl.start));
+  const edits =
+    input.directiveFile.rel === input.declFile.rel && between.trim() === ''
+      ? [removeLines(input.declFile, Math.min(input.directive.start, input.decl.start), Math.max(input.directive.end, input.decl.end))]
+      : [removeLines(input.directiveFile, input.directive.start, input.directive.end), removeLines(input.declFile, input.decl.start, input.decl.end)];
+  return {
+    message: `copy ${f.target.raw} from ${version} (${f.target.importPath}/${root.file.name}) into ${newFile}: it is pure Go, the copy keeps its value`,
+    applicability: 'safe',
+    strategy: 'vendored',
+    edits,
+    files: [{ kind: 'create', file: newFile, content: content.join(eol).replace(/(\r?\n)+$/, '') + eol }],
+  };
+}
+
+function* descendants(node: Parser.SyntaxNode): Generator<Parser.SyntaxNode> {
+  const cursor = node.walk();
+  for (;;) {
+    yield cursor.currentNode;
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent() || cursor.currentNode.id === node.id) return;
+    }
+  }
+}
+
+function readPackage(dir: string): Map<string, StdDecl> {
+  const decls = new Map<string, StdDecl>();
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort();
+  } catch {
+    return decls;
+  }
+  for (const name of names) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    const root = treeSitterTree(text).rootNode;
+    const file: StdFile = { name, text, imports: new Map(), linknamed: new Set() };
+    const add = (d: Omit<StdDecl, 'file' | 'name'>): void => {
+      if (!decls.has(d.nameNode.text)) decls.set(d.nameNode.text, { ...d, name: d.nameNode.text, file });
+    };
+    for (const node of root.namedChildren) {
+      if (node.type === 'comment') {
+        const d = parseDirectiveComment(node.text.replace(/\r$/, ''));
+        if (d?.args[0]) file.linknamed.add(d.args[0]);
+      } else if (node.type === 'import_declaration') {
+        for (const spec of descendants(node)) {
+          if (spec.type !== 'import_spec') continue;
+          const path = spec.childForFieldName('path')!.text.slice(1, -1);
+          file.imports.set(spec.childForFieldName('name')?.text ?? defaultPackageName(path), path);
+        }
+      } else if (node.type === 'function_declaration') {
+        const nameNode = node.childForFieldName('name');
+        if (nameNode) add({ kind: 'func', bodyless: !node.childForFieldName('body'), node, nameNode, grouped: false });
+      } else if (node.type === 'var_declaration' || node.type === 'const_declaration' || node.type === 'type_declaration') {
+        const kind = node.type.split('_')[0] as 'var' | 'const' | 'type';
+        const specs = [...descendants(node)].filter((n) => n.type === `${kind}_spec` && (n.parent?.id === node.id || n.parent?.parent?.id === node.id));
+        const grouped = specs.length > 0 && specs[0]!.parent?.id !== node.id;
+        for (const spec of specs) {
+          const nameNodes = kind === 'type' ? [spec.childForFieldName('name')!] : spec.childrenForFieldName('name');
+          for (const nameNode of nameNodes) add({ kind, bodyless: false, node: grouped || specs.length > 1 ? spec : node, nameNode, grouped: grouped || specs.length > 1 });
+        }
+      }
+    }
+  }
+  return decls;
+}
+
+/** A file of the package (other than the declaration) that assigns to the var. */
+function assignedElsewhere(root: StdDecl, decls: Map<string, StdDecl>): string | null {
+  if (root.kind !== 'var') return null;
+  const files = new Set([...decls.values()].map((d) => d.file));
+  const write = new RegExp(`(^|[^.\\w])${root.name}\\s*(\\[[^\\]\\n]*\\])?\\s*(=|\\+=|-=|\\|=|&=)(?!=)`, 'm');
+  for (const file of files) {
+    const text = file === root.file ? file.text.slice(0, root.node.startIndex) + file.text.slice(root.node.endIndex) : file.text;
+    if (write.test(text)) return file.name;
+  }
+  return null;
+}
+
+/** The leading copyright comment of a std file. */
+function copyrightOf(text: string): string[] {
+  const lines: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('//')) break;
+    lines.push(line.replace(/\r$/, ''));
+  }
+  return lines.some((l) => /Copyright/.test(l)) ? [...lines, ''] : ['// Copyright The Go Authors. All rights reserved.', '// Use of this source code is governed by a BSD-style', '// license that can be found in the LICENSE file.', ''];
+}
+
+function importBlock(paths: string[]): string[] {
+  if (paths.length === 0) return [];
+  if (paths.length === 1) return [`import "${paths[0]}"`, ''];
+  return ['import (', ...paths.map((p) => `\t"${p}"`), ')', ''];
+}
+
+/** The declaration's text (a spec of a group becomes a declaration of its own), renamed. */
+function declText(d: StdDecl, name: string): string {
+  const text = d.file.text;
+  const start = d.node.startIndex;
+  const renamed = text.slice(start, d.nameNode.startIndex) + name + text.slice(d.nameNode.endIndex, d.node.endIndex);
+  if (!d.grouped) return renamed;
+  // Out of its group: one tab less on continuation lines.
+  return `${d.kind} ${renamed.replace(/\n\t/g, '\n')}`;
+}
