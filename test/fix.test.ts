@@ -207,3 +207,32 @@ describe('bad input: nothing is lost', () => {
     expect(applyPlan(p, { includeGenerated: true }).changes.map((c) => c.file)).toEqual(['a/a.go', 'b/b.go']);
   });
 });
+
+describe('fix --write --verify', () => {
+  test('builds and vets every changed package with the judged releases after writing', () => {
+    const root = tempDir('linkfix-verify-');
+    cpSync(join(FIXTURES, 'fix/rewrite'), root, { recursive: true });
+    const run = runCli(['fix', '--write', '--verify', '--go', '1.26', 'exported'], { cwd: root });
+    expect(run.stderr).toContain('linkfix: verified 1 package builds');
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(root, 'exported/exported.go'), 'utf8')).toContain('return strings.ToUpper(s)');
+  });
+});
+
+describe('build-tag guard: the replacement needs a newer Go than the module allows', () => {
+  test('the pull stays for Go 1.21 behind !go1.22, math/rand/v2 serves 1.22+, and both build and pass', () => {
+    const root = tempDir('linkfix-guard-');
+    cpSync(join(FIXTURES, 'fix/guard'), root, { recursive: true });
+    const run = runCli(['fix', '--write', '.'], { cwd: root });
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(join(root, 'rnd/rnd_fastrand_linkname.go'), 'utf8')).toMatch(/^\/\/go:build !go1\.22\n/);
+    expect(readFileSync(join(root, 'rnd/rnd_fastrand_go122.go'), 'utf8')).toMatch(/^\/\/go:build go1\.22\n/);
+    expect(sh('gofmt', ['-l', '.'], root).out).toBe('');
+    expect(sh('go', ['vet', './...'], root).out).toBe('');
+    const newPath = sh('go', ['test', './...'], root);
+    expect(newPath.status, newPath.out).toBe(0);
+    const go121 = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'go1.21.13' } }).stdout.trim();
+    const oldPath = sh(join(go121, 'bin/go'), ['test', './...'], root);
+    expect(oldPath.status, oldPath.out).toBe(0);
+  });
+});

@@ -41,6 +41,7 @@ export class FixCommand extends LinkfixCommand {
   write = Option.Boolean('--write', false, { description: 'Write the fixes' });
   unsafeFixes = Option.Boolean('--unsafe-fixes', false, { description: 'Also apply fixes that change behaviour (documented per fix)' });
   onlyBroken = Option.Boolean('--only-broken', false, { description: 'Only pulls that fail on a judged Go release' });
+  keepOldPath = Option.Boolean('--keep-old-path', false, { description: 'Keep a pull for the releases where it still links, behind a //go:build !go1.N guard' });
   go = Option.String('--go', { description: 'Go releases to judge (as for scan)' });
   platform = Option.String('--platform', 'linux/amd64', { description: 'GOOS/GOARCH the verdicts are for' });
   format = Option.String('--format', 'text', { description: 'text (a diff), or json (the fixes as data)' });
@@ -57,7 +58,7 @@ export class FixCommand extends LinkfixCommand {
     const scanned = await scan(paths, { includeVendor: this.includeVendor });
     for (const m of scanned.messages.filter((m) => m.severity === 'error')) throw new LinkfixError('EIO', m.message, { file: m.file, line: m.line ?? undefined });
     const judged = await judgeScan(scanned, { go: this.go, platform: this.platform, announce: (m) => stderr.write(`${m}\n`) });
-    const fixPlan = plan(judged, { onlyBroken: this.onlyBroken });
+    const fixPlan = plan(judged, { onlyBroken: this.onlyBroken, keepOldPath: this.keepOldPath });
     const applied = applyPlan(fixPlan, { unsafeFixes: this.unsafeFixes, includeGenerated: this.includeGenerated, includeVendor: this.includeVendor });
     const c = colorsFor(stderr, env);
 

@@ -11,13 +11,15 @@ import { parseFuncSignature, type Param } from '../judge/shape.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import type { Finding, ScanResult } from '../model/types.js';
 import { REPLACEMENTS, type Rewrite } from '../rules/replacements.js';
-import { FileCache, ensureImport, lineStartOf, removeLines, type EditableFile } from './source.js';
+import { FileCache, defaultPackageName, ensureImport, lineStartOf, removeLines, type EditableFile } from './source.js';
 import type { Diagnostic, Plan, SuggestedFix, TextEdit } from './types.js';
 import { vendoredCopy } from './vendor.js';
 
 export interface PlanOptions {
   /** Only pulls that fail on a judged release (default: every pull that has a fix). */
   onlyBroken?: boolean;
+  /** Keep a pull that still links on older releases there, behind `//go:build !go1.N`, N being the first release it fails on. */
+  keepOldPath?: boolean;
   /** GOROOT to copy pure std symbols from (default: `go env GOROOT`). */
   goroot?: () => string | null;
 }
@@ -157,31 +159,102 @@ function apiReplacement(ctx: Context): Outcome {
   if (!sig || sig.params.map((p) => norm(p.type)).join(',') !== rw.params.join(',') || sig.results.map((p) => norm(p.type)).join(',') !== rw.results.join(',')) {
     return { manual: `the replacement ${rule.use} expects func(${rw.params.join(', ')})${rw.results.length ? ` (${rw.results.join(', ')})` : ''}, the local declaration is ${f.declaration.signature}` };
   }
-  if (rw.minGo !== undefined && moduleMinor !== null && moduleMinor < rw.minGo) {
-    return { manual: `${rule.use} needs Go 1.${rw.minGo}, the module's go directive is 1.${moduleMinor}: raise it (go get go@1.${rw.minGo}) to let linkfix rewrite this pull` };
-  }
   const s = sites(ctx);
   if (!s) return null;
+  const params = named(sig.params);
+  const what = rw.applicability === 'unsafe' ? ` (behaviour differs: ${rule.note ?? 'see linkfix explain'})` : '';
+  const fix = { message: `use ${rule.use} instead of ${f.target.raw}${what}`, applicability: rw.applicability, strategy: 'replacement' as const };
+
+  // 5. The replacement needs a newer Go than the module allows (or the user keeps the old path): guard both.
+  const firstFailing = (f.verdicts ?? []).find((v) => FAILING.has(v.verdict));
+  const guardAt = Math.max(rw.minGo ?? 0, ctx.options.keepOldPath && firstFailing ? goMinor(firstFailing.go) : 0);
+  if (moduleMinor !== null && moduleMinor < guardAt) {
+    const gap = (f.verdicts ?? []).find((v) => goMinor(v.go) < guardAt && FAILING.has(v.verdict));
+    if (gap) return { manual: `${rule.use} needs Go 1.${guardAt}, and the pull already fails on ${gap.go} (${gap.verdict}): no build-tag split covers every release from the module's go 1.${moduleMinor}` };
+    return guarded(ctx, s, params, sig.results, rw, guardAt, fix);
+  }
+
   const names: Record<string, string> = {};
   const importEdits: TextEdit[] = [];
   for (const path of rw.imports) {
     const use = ensureImport(s.declFile, path);
-    names[path.split('/').filter((p) => !/^v\d+$/.test(p)).pop()!] = use.name;
+    names[packageKey(path)] = use.name;
     if (use.edit) importEdits.push(use.edit);
   }
-  const params = named(sig.params);
-  const fill = (line: string): string =>
+  const fill = filler(params, f.localName!, names);
+  return bodyFix(ctx, s, params, sig.results, rw.body.map(fill), (rw.after ?? []).map(fill), importEdits, fix);
+}
+
+/** The `{pkg}` key a rule template uses for an import path: math/rand/v2 → rand. */
+const packageKey = (path: string): string => path.split('/').filter((p) => !/^v\d+$/.test(p)).pop()!;
+
+function filler(params: Param[], local: string, names: Record<string, string>): (line: string) => string {
+  return (line) =>
     line
       .replace(/\$(\d+)/g, (_, i: string) => params[Number(i)]!.name!)
-      .replace(/\{local\}/g, f.localName!)
+      .replace(/\{local\}/g, local)
       .replace(/\{(\w+)\}/g, (m, pkg: string) => names[pkg] ?? m);
-  const what = rw.applicability === 'unsafe' ? ` (behaviour differs: ${rule.note ?? 'see linkfix explain'})` : '';
-  return bodyFix(ctx, s, params, sig.results, rw.body.map(fill), (rw.after ?? []).map(fill), importEdits, {
-    message: `use ${rule.use} instead of ${f.target.raw}${what}`,
-    applicability: rw.applicability,
-    strategy: 'replacement',
-  });
 }
+
+/**
+ * Keeps the pull, in a file of its own, for the releases before `minor`
+ * (`//go:build !go1.N`), and puts the replacement in a sibling file for the
+ * rest (`//go:build go1.N`); the original file's own constraint is ANDed in.
+ */
+function guarded(
+  ctx: Context,
+  s: { file: EditableFile; directive: DirectiveSite; declFile: EditableFile; decl: GoDecl },
+  params: Param[],
+  results: Param[],
+  rw: Rewrite,
+  minor: number,
+  fix: Pick<SuggestedFix, 'message' | 'applicability' | 'strategy'>,
+): SuggestedFix {
+  const { f } = ctx;
+  const eol = s.declFile.eol;
+  const text = s.declFile.parsed.source.text;
+  const own = s.declFile.parsed.goBuild;
+  const constraint = (tag: string): string => `//go:build ${own ? `${tag} && (${own})` : tag}`;
+  // Imports the declaration's signature uses (e.g. unsafe for unsafe.Pointer) go to both files.
+  const signature = text.slice(s.decl.start, s.decl.signatureEnd);
+  const sigImports = s.declFile.parsed.imports
+    .flatMap((d) => d.specs)
+    .filter((spec) => spec.name !== '_' && spec.name !== '.' && new RegExp(`\\b${spec.name ?? packageKey(spec.path)}\\.`).test(signature));
+  const importLines = (specs: string[]): string[] =>
+    specs.length === 0 ? [] : specs.length === 1 ? [`import ${specs[0]}`, ''] : ['import (', ...specs.map((x) => `\t${x}`), ')', ''];
+  const specText = (name: string | null, path: string): string => `${name ? `${name} ` : ''}"${path}"`;
+  const pkg = `package ${s.declFile.parsed.packageName}`;
+  const base = s.declFile.rel.replace(/\.go$/, '');
+  const local = f.localName!;
+
+  const oldSpecs = [...sigImports.map((x) => specText(x.name, x.path)), ...(sigImports.some((x) => x.path === 'unsafe') ? [] : [specText('_', 'unsafe')])].sort(byPath);
+  const oldFile = [constraint(`!go1.${minor}`), '', pkg, '', ...importLines(oldSpecs), `//go:linkname ${s.directive.args.join(' ')}`, signature, ''];
+
+  const names: Record<string, string> = {};
+  for (const path of rw.imports) names[packageKey(path)] = sigImports.find((x) => x.path === path)?.name ?? defaultPackageName(path);
+  const newSpecs = [...new Set([...sigImports.map((x) => specText(x.name, x.path)), ...rw.imports.filter((p) => !sigImports.some((x) => x.path === p)).map((p) => specText(null, p))])].sort(byPath);
+  const fill = filler(params, local, names);
+  const header = `func ${local}(${params.map((p) => `${p.name} ${p.type}`).join(', ')})${resultText(results)}`;
+  const newFile = [constraint(`go1.${minor}`), '', pkg, '', ...importLines(newSpecs), `${header} {`, ...rw.body.map((l) => `\t${fill(l)}`), '}', ...(rw.after ?? []).flatMap((a) => ['', fill(a)]), ''];
+
+  return {
+    ...fix,
+    strategy: 'guard',
+    message: `${fix.message}, from Go 1.${minor} on (${base}_${local.toLowerCase()}_go1${minor}.go); the pull stays for older releases, where it links (${base}_${local.toLowerCase()}_linkname.go)`,
+    edits: [removeLines(s.file, s.directive.start, s.directive.end), removeLines(s.declFile, s.decl.start, s.decl.end)],
+    files: [
+      { kind: 'create', file: `${base}_${local.toLowerCase()}_linkname.go`, content: oldFile.join(eol) },
+      { kind: 'create', file: `${base}_${local.toLowerCase()}_go1${minor}.go`, content: newFile.join(eol) },
+    ],
+  };
+}
+
+/** gofmt's import order: by path, whatever the name. */
+const byPath = (a: string, b: string): number => {
+  const pa = a.slice(a.indexOf('"'));
+  const pb = b.slice(b.indexOf('"'));
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
+};
 
 // 4. A pure std var or func: copy it from the user's own GOROOT.
 function vendored(ctx: Context): Outcome {

@@ -133,6 +133,7 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
   'runtime.mapiterinit': { use: 'reflect.Value.MapRange, maps.All or a plain range', note: 'the Go team: "use reflect or the maps package"' },
   'runtime.mapiternext': { use: 'reflect.Value.MapRange, maps.All or a plain range' },
   'runtime.getAuxv': { use: 'golang.org/x/sys/unix.Auxv()' },
+  'runtime.ncpu': { use: 'runtime.NumCPU()', note: 'a var pull has no body to give: read runtime.NumCPU() where the var is read (from Go 1.25 the pulled var silently reads 0)' },
   'runtime.procPin': { use: 'no public equivalent', note: 'restructure (e.g. sync.Pool or per-P sharding by other means)' },
   'runtime.procUnpin': { use: 'no public equivalent', note: 'restructure' },
   'sync.runtime_Semacquire': { use: 'no public equivalent', note: 'golang.org/x/sync/semaphore or channels' },
