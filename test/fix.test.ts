@@ -122,6 +122,23 @@ describe('fix --dry-run', () => {
     expect(run.stderr).toContain('not applied: unsafe fix (behaviour changes): pass --unsafe-fixes to apply it');
   });
 
+  test('a rule whose expected signature does not match reports why, and edits nothing', () => {
+    const root = tempDir('linkfix-sig-');
+    writeFileSync(join(root, 'go.mod'), 'module example.com/sig\n\ngo 1.22\n');
+    writeFileSync(join(root, 'p.go'), 'package p\n\nimport _ "unsafe"\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint64\n');
+    const run = runCli(['fix', '.'], { cwd: root });
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('manual: the replacement math/rand/v2.Uint32() expects func() (uint32), the local declaration is func fastrand() uint64');
+  });
+
+  test('--only-broken leaves pulls that link on every judged release alone', () => {
+    const all = runCli(['fix', '--format', 'json', 'fixtures/scan/stdfunc']);
+    const broken = runCli(['fix', '--format', 'json', '--only-broken', 'fixtures/scan/stdfunc']);
+    const targets = (r: ReturnType<typeof runCli>): string[] => JSON.parse(r.stdout).diagnostics.map((d: { target: { raw: string } }) => d.target.raw);
+    expect(targets(all)).toEqual(['runtime.fastrand', 'runtime.nanotime', 'strings.ToUpper']);
+    expect(targets(broken)).toEqual(['strings.ToUpper']);
+  });
+
   test('--format json gives the fixes as data', () => {
     const report = JSON.parse(runCli(['fix', '--format', 'json', 'fixtures/fix/rewrite/exported']).stdout);
     expect(report.diagnostics).toHaveLength(3);
@@ -234,5 +251,8 @@ describe('build-tag guard: the replacement needs a newer Go than the module allo
     const go121 = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'go1.21.13' } }).stdout.trim();
     const oldPath = sh(join(go121, 'bin/go'), ['test', './...'], root);
     expect(oldPath.status, oldPath.out).toBe(0);
+    const snap = snapshot(root);
+    expect(runCli(['fix', '--write', '.'], { cwd: root }).stderr).toContain('wrote 0 files');
+    expect(snapshot(root)).toEqual(snap);
   });
 });

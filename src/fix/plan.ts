@@ -32,6 +32,8 @@ export function plan(result: ScanResult, options: PlanOptions = {}): Plan {
     if (f.kind !== 'pull' && f.kind !== 'asm-pull') continue;
     const failing = (f.verdicts ?? []).filter((v) => FAILING.has(v.verdict));
     if (options.onlyBroken && failing.length === 0) continue;
+    // A pull fenced to old releases (`//go:build !go1.N`, e.g. by a guard fix) that links wherever it is compiled is done.
+    if (failing.length === 0 && /!\s*go1\.\d+/.test(f.constraint.expression ?? '')) continue;
     const moduleGo = f.module ? modules.get(f.module)?.goVersion : null;
     const context: Context = { f, files, result, moduleMinor: moduleGo ? goMinor(moduleGo) : null, options };
     diagnostics.push(diagnose(context, failing.map((v) => `${v.go} ${v.verdict}`)));

@@ -9,7 +9,7 @@ export const GOLDEN_OUTPUTS = [
   // The safeset case is left out: its copy depends on the GOROOT on the machine (test/fix.test.ts checks it).
   {
     file: 'fix-rewrite.diff',
-    args: ['fix', '--unsafe-fixes', ...['fastrand', 'exported', 'nanotime', 'manual', 'crlf', 'emptyasm'].map((p) => `fixtures/fix/rewrite/${p}`), 'fixtures/fix/handshake'],
+    args: ['fix', '--unsafe-fixes', ...['fastrand', 'exported', 'nanotime', 'manual', 'crlf', 'emptyasm'].map((p) => `fixtures/fix/rewrite/${p}`), 'fixtures/fix/handshake', 'fixtures/fix/guard'],
     status: 1,
   },
 ];
