@@ -1,5 +1,5 @@
 /** Machine-readable error codes; the CLI maps every one of them to exit status 2. */
-export type LinkfixErrorCode = 'ENOENT' | 'EIO' | 'EUSAGE' | 'EPARSE' | 'EINTERNAL';
+export type LinkfixErrorCode = 'EIO' | 'EUSAGE' | 'EPARSE';
 
 /** The one error type linkfix throws on purpose. Anything else is a bug. */
 export class LinkfixError extends Error {

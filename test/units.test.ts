@@ -7,7 +7,7 @@ import {
   constraintMatches,
   constraintsOverlap,
   fileNameConstraint,
-  formatBuildExpr,
+  evalBuildExpr,
   parseBuildExpr,
   plusBuildToExpr,
 } from '../src/model/constraint.js';
@@ -105,12 +105,14 @@ describe('build constraints', () => {
   });
 
   test.each([
-    ['linux && (amd64 || arm64)', 'linux && (amd64 || arm64)'],
-    ['!windows', '!windows'],
-    ['a || b && c', 'a || b && c'],
-    ['(a || b) && c', '(a || b) && c'],
-  ])('parse/format %s', (src, formatted) => {
-    expect(formatBuildExpr(parseBuildExpr(src))).toBe(formatted);
+    ['linux && (amd64 || arm64)', ['linux', 'arm64'], true],
+    ['linux && (amd64 || arm64)', ['darwin', 'arm64'], false],
+    ['!windows', ['linux'], true],
+    ['a || b && c', ['a'], true],
+    ['(a || b) && c', ['a'], false],
+    ['!(a || b)', [], true],
+  ] as const)('%s with %j → %s', (src, tags, expected) => {
+    expect(evalBuildExpr(parseBuildExpr(src), (t) => (tags as readonly string[]).includes(t))).toBe(expected);
   });
 
   test.each(['linux &&', '(a', 'a b', '&& a'])('rejects %j', (src) => {

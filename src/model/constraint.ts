@@ -113,21 +113,6 @@ export function plusBuildToExpr(lines: string[]): string {
   return lineExprs.length > 1 ? lineExprs.map((e) => (e.includes('||') ? `(${e})` : e)).join(' && ') : (lineExprs[0] ?? '');
 }
 
-export function formatBuildExpr(e: BuildExpr, parentPrec = 0): string {
-  switch (e.op) {
-    case 'tag':
-      return e.tag;
-    case 'not':
-      return `!${formatBuildExpr(e.x, 3)}`;
-    case 'and':
-    case 'or': {
-      const prec = e.op === 'and' ? 2 : 1;
-      const s = `${formatBuildExpr(e.x, prec)} ${e.op === 'and' ? '&&' : '||'} ${formatBuildExpr(e.y, prec)}`;
-      return prec < parentPrec ? `(${s})` : s;
-    }
-  }
-}
-
 export function evalBuildExpr(e: BuildExpr, has: (tag: string) => boolean): boolean {
   switch (e.op) {
     case 'tag':
