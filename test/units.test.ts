@@ -219,3 +219,16 @@ describe('signature drift compares argument and result layouts, not type spellin
     expect(signatureDrifts(local, std)).toBe(drifts);
   });
 });
+
+describe('byte offsets back to UTF-16 indices', () => {
+  test.each([
+    ['ascii', Buffer.from('package p\nvar x = 1\n')],
+    ['BOM and multi-byte', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('package p // é\nvar s = "𝄞ü" // y\n')])],
+  ])('%s: indexAtOffset inverts position().offset', (_, bytes) => {
+    const s = SourceText.fromBytes(bytes);
+    for (let i = 0; i <= s.text.length; i++) {
+      if (i > 0 && s.text.charCodeAt(i - 1) >= 0xd800 && s.text.charCodeAt(i - 1) < 0xdc00) continue; // inside a surrogate pair
+      expect(s.indexAtOffset(s.position(i).offset)).toBe(i);
+    }
+  });
+});

@@ -6,6 +6,9 @@ import { judgeScan } from '../judge/judge.js';
 import { linkCheck } from '../linkcheck/linkcheck.js';
 import { formatMessage, scanToText, summaryLine } from '../report/text.js';
 import { scanToJson } from '../report/json.js';
+import { toGithub, toSarif } from '../report/sarif.js';
+import { plan } from '../fix/plan.js';
+import { applyPlan } from '../fix/apply.js';
 import { colorsFor } from './context.js';
 import { exitStatus } from './exit.js';
 import { LinkfixError } from '../errors.js';
@@ -30,7 +33,7 @@ export class ScanCommand extends LinkfixCommand {
   });
 
   targets = Option.Rest({ name: 'paths' });
-  format = Option.String('--format', 'text', { description: 'Output format: text or json' });
+  format = Option.String('--format', 'text', { description: 'Output format: text, json, sarif (SARIF 2.1.0, with the safe fixes) or github (workflow annotations)' });
   includeVendor = Option.Boolean('--include-vendor', false, { description: 'Also scan vendor/ directories' });
   includeTestdata = Option.Boolean('--include-testdata', false, { description: 'Also scan testdata/ directories' });
   go = Option.String('--go', { description: 'Go releases to judge: 1.23,1.26 or >=1.22 (default: from the module\'s go directive to the newest known)' });
@@ -39,8 +42,8 @@ export class ScanCommand extends LinkfixCommand {
   jobs = Option.String('--jobs,-j', { description: 'Threads for parsing (default: one per core, at most 4, on large trees)', validator: isPositiveInteger });
 
   async run(): Promise<number> {
-    if (this.format !== 'text' && this.format !== 'json') {
-      throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text or json)`);
+    if (!['text', 'json', 'sarif', 'github'].includes(this.format)) {
+      throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text, json, sarif or github)`);
     }
     const paths = this.targets.map((p) => (p === './...' || p.endsWith('/...') ? p.slice(0, -4) || '.' : p));
     const { stdout, stderr, env } = this.context;
@@ -52,6 +55,10 @@ export class ScanCommand extends LinkfixCommand {
       result = { ...result, findings: result.findings.map((f) => (outcomes.has(f) ? { ...f, link: outcomes.get(f) } : f)) };
     }
     if (this.format === 'json') stdout.write(scanToJson(result));
+    else if (this.format === 'sarif') {
+      const fixPlan = plan(result);
+      stdout.write(`${JSON.stringify(toSarif(result, { plan: fixPlan, applied: applyPlan(fixPlan) }), null, 2)}\n`);
+    } else if (this.format === 'github') stdout.write(toGithub(result));
     else stdout.write(scanToText(result, colorsFor(stdout, env)));
     const errColors = colorsFor(stderr, env);
     for (const m of result.messages) stderr.write(`${formatMessage(m, errColors)}\n`);

@@ -120,6 +120,26 @@ export class SourceText {
     return { line: li + 1, column, offset: lineByte + inLine };
   }
 
+  /** The UTF-16 index of a UTF-8 byte offset of the file (the inverse of `position(i).offset`). */
+  indexAtOffset(offset: number): number {
+    if (this.ascii) return Math.max(0, offset - this.bomBytes);
+    const bytes = this.startBytes();
+    let lo = 0;
+    let hi = bytes.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (bytes[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    let index = this.starts()[lo]!;
+    for (let b = bytes[lo]!; b < offset && index < this.text.length; ) {
+      const cp = this.text.codePointAt(index)!;
+      b += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      index += cp > 0xffff ? 2 : 1;
+    }
+    return index;
+  }
+
   span(startIndex: number, endIndex: number): Span {
     return { start: this.position(startIndex), end: this.position(endIndex) };
   }
