@@ -3,11 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
 import { describe, expect, test } from 'vitest';
 import { runCli } from './helpers.js';
 
 const require = createRequire(import.meta.url);
+// ajv-draft-04 is CommonJS: its module is the class.
+const Ajv = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
 const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 
 describe('scan --format sarif', () => {
