@@ -5,6 +5,7 @@ import type { LinkfixContext } from './context.js';
 import { CatalogBuildCommand } from './catalog-command.js';
 import { ExplainCommand } from './explain-command.js';
 import { FixCommand } from './fix-command.js';
+import { ReportCommand, SurveyCommand } from './survey-command.js';
 import { ScanCommand } from './scan-command.js';
 
 /** Runs the CLI and returns the exit status; never throws. */
@@ -14,6 +15,8 @@ export async function run(argv: string[], context: Partial<LinkfixContext> = {})
   cli.register(CatalogBuildCommand);
   cli.register(ExplainCommand);
   cli.register(FixCommand);
+  cli.register(SurveyCommand);
+  cli.register(ReportCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   const ctx: LinkfixContext = {

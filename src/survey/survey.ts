@@ -1,0 +1,139 @@
+// linkfix survey: scan many modules (an ecosystem, a monorepo, a module
+// cache), one NDJSON record per module. Resumable, and shardable by a stable
+// hash so that N machines can each take one shard.
+
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { LinkfixError } from '../errors.js';
+import { judgeScan, type JudgeOptions } from '../judge/judge.js';
+import type { FindingKind, TargetKind, VerdictKind } from '../model/types.js';
+import { scan } from '../scan/scan.js';
+
+export interface SurveyPull {
+  file: string;
+  line: number;
+  kind: FindingKind;
+  target: string;
+  targetKind: TargetKind;
+  /** Verdict per Go release (`1.26` → `rejected`). */
+  verdicts: Record<string, VerdictKind>;
+}
+
+export interface SurveyRecord {
+  /** The module's directory as given (a key: resuming skips the ones already in the output). */
+  dir: string;
+  module: string | null;
+  version: string | null;
+  pulls: SurveyPull[];
+  errors: string[];
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** `K/N` (1-based K) → a shard. */
+export function parseShard(spec: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(spec);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new LinkfixError('EUSAGE', `--shard wants K/N with 1 <= K <= N (got "${spec}")`);
+  return { index: Number(m[1]) - 1, count: Number(m[2]) };
+}
+
+/** A stable shard for a module: the same on every machine and every run. */
+export function shardOf(key: string, count: number): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % count;
+}
+
+/** The modules of a survey: the directories holding a go.mod under `input`, or the lines of a list file. */
+export function listModules(input: string): string[] {
+  const abs = resolve(input);
+  if (!existsSync(abs)) throw new LinkfixError('EIO', 'no such file or directory', { file: input });
+  if (statSync(abs).isFile()) {
+    return readFileSync(abs, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => resolve(dirname(abs), l));
+  }
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (entries.some((e) => e.isFile() && e.name === 'go.mod')) out.push(dir);
+    for (const e of entries) {
+      if (e.isDirectory() && !/^[._]/.test(e.name) && e.name !== 'vendor' && e.name !== 'testdata') walk(join(dir, e.name));
+    }
+  };
+  walk(abs);
+  return out;
+}
+
+/** `…/mod@v1.2.3` (a module cache layout) → v1.2.3. */
+function versionOf(dir: string): string | null {
+  return /@(v[^/]+)$/.exec(basename(dir))?.[1] ?? null;
+}
+
+export interface SurveyOptions extends JudgeOptions {
+  /** NDJSON output; records are appended, and modules already in it are skipped. */
+  out: string;
+  shard?: Shard;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function survey(input: string, options: SurveyOptions): Promise<{ scanned: number; skipped: number; total: number }> {
+  const all = listModules(input);
+  // The shard key is the module's path relative to the input, the same on every machine.
+  const base = statSync(resolve(input)).isFile() ? dirname(resolve(input)) : resolve(input);
+  const mine = options.shard ? all.filter((d) => shardOf(relative(base, d), options.shard!.count) === options.shard!.index) : all;
+  const done = new Set(existsSync(options.out) ? readRecords([options.out]).map((r) => r.dir) : []);
+  let scanned = 0;
+  for (const [i, dir] of mine.entries()) {
+    if (!done.has(dir)) {
+      appendFileSync(options.out, `${JSON.stringify(await surveyModule(dir, options))}\n`);
+      scanned++;
+    }
+    options.onProgress?.(i + 1, mine.length);
+  }
+  return { scanned, skipped: mine.length - scanned, total: mine.length };
+}
+
+async function surveyModule(dir: string, options: JudgeOptions): Promise<SurveyRecord> {
+  try {
+    const result = await judgeScan(await scan([dir], { base: dir }), { ...options, useLocalGo: false });
+    const own = result.modules.find((m) => m.dir === '.');
+    return {
+      dir,
+      module: own?.path ?? null,
+      version: versionOf(dir),
+      pulls: result.findings
+        .filter((f) => f.verdicts)
+        .map((f) => ({
+          file: f.file,
+          line: f.span.start.line,
+          kind: f.kind,
+          target: f.target.raw,
+          targetKind: f.target.kind,
+          verdicts: Object.fromEntries(f.verdicts!.map((v) => [v.go, v.verdict])),
+        })),
+      errors: result.messages.filter((m) => m.severity === 'error').map((m) => `${m.file}: ${m.message}`),
+    };
+  } catch (e) {
+    return { dir, module: null, version: versionOf(dir), pulls: [], errors: [(e as Error).message] };
+  }
+}
+
+export function readRecords(files: string[]): SurveyRecord[] {
+  return files.flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l, i) => {
+        try {
+          return JSON.parse(l) as SurveyRecord;
+        } catch {
+          throw new LinkfixError('EPARSE', 'not a survey record (NDJSON)', { file, line: i + 1 });
+        }
+      }),
+  );
+}

@@ -1,0 +1,82 @@
+// linkfix survey and report: one NDJSON record per module, resumable,
+// shardable — and the report of N shards equals the report of one run.
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runCli, tempDir } from './helpers.js';
+
+const PULLS = [
+  ['toUpper', 'strings.ToUpper', 'func toUpper(s string) string'],
+  ['fastrand', 'runtime.fastrand', 'func fastrand() uint32'],
+  ['ncpu', 'runtime.ncpu', 'var ncpu int32'],
+] as const;
+
+/** n modules; module i pulls PULLS[i % 3], and every fourth module pulls nothing. */
+function modules(n: number): string {
+  const root = tempDir('linkfix-survey-');
+  for (let i = 0; i < n; i++) {
+    const dir = join(root, `m${String(i).padStart(3, '0')}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'go.mod'), `module example.com/m${i}\n\ngo 1.22\n`);
+    const [local, target, decl] = PULLS[i % 3]!;
+    writeFileSync(join(dir, 'p.go'), i % 4 === 3 ? 'package p\n' : `package p\n\nimport _ "unsafe"\n\n//go:linkname ${local} ${target}\n${decl}\n`);
+  }
+  return root;
+}
+
+describe('survey', () => {
+  let root: string;
+  let out: string;
+  beforeAll(() => {
+    root = modules(12);
+    out = join(tempDir('linkfix-out-'), 'all.ndjson');
+    expect(runCli(['survey', root, '--out', out, '--go', '1.22,1.26']).status).toBe(0);
+  });
+
+  test('one record per module, with its pulls and their verdicts', () => {
+    const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records).toHaveLength(12);
+    expect(records[0]).toMatchObject({ module: 'example.com/m0', pulls: [{ target: 'strings.ToUpper', targetKind: 'std', verdicts: { '1.22': 'ok-unchecked', '1.26': 'rejected' } }], errors: [] });
+    expect(records[3].pulls).toEqual([]);
+  });
+
+  test('resumable: a second run skips every module already recorded', () => {
+    const again = runCli(['survey', root, '--out', out, '--go', '1.22,1.26']);
+    expect(again.stderr).toContain('surveyed 0 modules (12 already in');
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(12);
+  });
+
+  test('three shards split the modules and report exactly what one run does', () => {
+    const dir = tempDir('linkfix-shards-');
+    const shards = [1, 2, 3].map((k) => {
+      const file = join(dir, `shard-${k}.ndjson`);
+      expect(runCli(['survey', root, '--out', file, '--go', '1.22,1.26', '--shard', `${k}/3`]).status).toBe(0);
+      return file;
+    });
+    const dirs = shards.flatMap((f) => readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).dir));
+    expect(dirs.sort()).toEqual(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).dir).sort());
+    for (const format of ['markdown', 'html']) {
+      expect(runCli(['report', '--format', format, ...shards]).stdout).toBe(runCli(['report', '--format', format, out]).stdout);
+    }
+  });
+
+  test('a list file names the modules, one per line', () => {
+    const list = join(root, 'modules.txt');
+    writeFileSync(list, '# two of them\nm000\nm001\n');
+    const file = join(tempDir('linkfix-list-'), 'list.ndjson');
+    runCli(['survey', list, '--out', file]);
+    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).module)).toEqual(['example.com/m0', 'example.com/m1']);
+  });
+
+  test('report: per symbol, per module, and modules broken per release', () => {
+    const md = runCli(['report', out]).stdout;
+    expect(md).toContain('12 modules surveyed, 9 with linkname pulls.');
+    expect(md).toContain('| modules | 0 | 6 |'); // 1.22: nothing fails; 1.26: toUpper (3 modules) and ncpu (3 modules)
+    expect(md).toMatch(/\| `strings\.ToUpper` \| 3: example\.com\/m0, example\.com\/m6, example\.com\/m9 \| ok-unchecked \| rejected \|/);
+    expect(md).toContain('| example.com/m2 | 1.26: `runtime.ncpu` |');
+    const html = runCli(['report', '--format', 'html', out]).stdout;
+    expect(html.match(/<tr><td><code>/g)).toHaveLength(3);
+    expect(html).toContain('<svg id="chart"');
+  });
+});
