@@ -90,15 +90,7 @@ export class SourceText {
 
   /** 0-based line index containing the UTF-16 index. */
   lineIndex(index: number): number {
-    const starts = this.starts();
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtMost(this.starts(), index);
   }
 
   /** UTF-16 index of the start of the line containing `index`. */
@@ -124,13 +116,7 @@ export class SourceText {
   indexAtOffset(offset: number): number {
     if (this.ascii) return Math.max(0, offset - this.bomBytes);
     const bytes = this.startBytes();
-    let lo = 0;
-    let hi = bytes.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (bytes[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtMost(bytes, offset);
     let index = this.starts()[lo]!;
     for (let b = bytes[lo]!; b < offset && index < this.text.length; ) {
       const cp = this.text.codePointAt(index)!;
@@ -143,6 +129,18 @@ export class SourceText {
   span(startIndex: number, endIndex: number): Span {
     return { start: this.position(startIndex), end: this.position(endIndex) };
   }
+}
+
+/** Index of the last element of an ascending array that is <= value (0 when none is). */
+function lastAtMost(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Byte offset of the first invalid UTF-8 sequence (RFC 3629), or -1. */
