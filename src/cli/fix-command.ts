@@ -10,7 +10,8 @@ import { applyPlan, type Applied, type FileChange } from '../fix/apply.js';
 import { plan } from '../fix/plan.js';
 import type { Plan, TextEdit } from '../fix/types.js';
 import { judgeScan } from '../judge/judge.js';
-import { defaultGoroot } from '../linkcheck/linkcheck.js';
+import { defaultGoroot, linkPackage } from '../linkcheck/linkcheck.js';
+import { ModuleIndex } from '../model/modules.js';
 import { SourceText } from '../parse/source.js';
 import { scan } from '../scan/scan.js';
 import { VERSION } from '../version.js';
@@ -47,7 +48,7 @@ export class FixCommand extends LinkfixCommand {
   format = Option.String('--format', 'text', { description: 'text (a diff), or json (the fixes as data)' });
   includeGenerated = Option.Boolean('--include-generated', false, { description: 'Also edit generated files' });
   includeVendor = Option.Boolean('--include-vendor', false, { description: 'Also scan and edit vendor/' });
-  verify = Option.Boolean('--verify', false, { description: 'After writing, build and vet each changed package with every judged release; restore everything if one that built no longer does' });
+  verify = Option.Boolean('--verify', false, { description: 'After writing, link and vet each changed package with every judged release; restore everything if one that linked no longer does' });
 
   async run(): Promise<number> {
     if (this.write && this.dryRun) throw new LinkfixError('EUSAGE', '--write and --dry-run exclude each other');
@@ -88,31 +89,40 @@ export class FixCommand extends LinkfixCommand {
       const broken = [...after].filter(([key, out]) => before.get(key) === null && out !== null);
       if (broken.length > 0) {
         writeChanges(applied.changes.map((ch) => ({ ...ch, before: ch.after, after: ch.before })));
-        throw new LinkfixError('EIO', `--verify: restored every file of the run; these built before and no longer do:\n${broken.map(([k, out]) => `${k}:\n${out}`).join('\n')}`);
+        throw new LinkfixError('EIO', `--verify: restored every file of the run; these linked before and no longer do:\n${broken.map(([k, out]) => `${k}:\n${out}`).join('\n')}`);
       }
-      stderr.write(`linkfix: verified ${after.size} package builds\n`);
+      stderr.write(`linkfix: verified ${after.size} package links\n`);
     }
     stderr.write(`linkfix: ${summary}; wrote ${written.length} files\n`);
     return manual > 0 || applied.skipped.length > 0 ? 1 : 0;
   }
 
-  /** go build and go vet of each changed package, per release: null when clean, else the output. */
+  /** Each changed package linked into a program, and vetted, per release: null when clean, else the output. */
   private async buildAll(changes: FileChange[], releases: string[]): Promise<Map<string, string | null>> {
     const out = new Map<string, string | null>();
-    const dirs = [...new Set(changes.filter((ch) => ch.file.endsWith('.go')).map((ch) => dirname(ch.path)))];
+    const modules = new ModuleIndex(process.cwd(), () => {});
+    const pkgs = new Map<string, { dir: string; name: string; importPath: string; moduleDir: string }>();
+    for (const ch of changes) {
+      const text = (ch.after ?? ch.before)?.toString('utf8') ?? '';
+      const name = /^package\s+(\w+)/m.exec(text)?.[1];
+      const dir = dirname(ch.path);
+      const importPath = modules.importPath(dir);
+      const moduleDir = modules.moduleFor(dir)?.dir;
+      if (ch.file.endsWith('.go') && !ch.file.endsWith('_test.go') && name && name !== 'main' && importPath && moduleDir) pkgs.set(dir, { dir, name, importPath, moduleDir });
+    }
     for (const release of releases) {
       const goroot = defaultGoroot(release);
-      for (const dir of dirs) {
-        const key = `${release} ${dir}`;
-        try {
-          const env = { ...process.env, GOTOOLCHAIN: 'local' };
-          await run(`${goroot}/bin/go`, ['build', '.'], { cwd: dir, env });
-          await run(`${goroot}/bin/go`, ['vet', '.'], { cwd: dir, env });
-          out.set(key, null);
-        } catch (e) {
-          const err = e as { stderr?: string; message: string };
-          out.set(key, (err.stderr ?? err.message).trim());
+      for (const pkg of pkgs.values()) {
+        let problem = await linkPackage(pkg, goroot);
+        if (problem === null) {
+          try {
+            await run(`${goroot}/bin/go`, ['vet', '.'], { cwd: pkg.dir, env: { ...process.env, GOTOOLCHAIN: 'local' } });
+          } catch (e) {
+            const err = e as { stderr?: string; message: string };
+            problem = (err.stderr ?? err.message).trim();
+          }
         }
+        out.set(`${release} ${pkg.importPath}`, problem);
       }
     }
     return out;

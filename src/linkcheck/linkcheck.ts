@@ -74,6 +74,12 @@ interface PackageJob {
   targets: Target[];
 }
 
+/** Links a program that imports the package (a library alone is never linked): null when it links, else the toolchain's output. */
+export async function linkPackage(pkg: { dir: string; name: string; importPath: string; moduleDir: string }, goroot: string): Promise<string | null> {
+  const build = await linkOnce({ pkgDir: pkg.dir, pkgName: pkg.name, importPath: pkg.importPath, moduleDir: pkg.moduleDir, targets: [] }, [], goroot, false);
+  return build.ok ? null : build.output;
+}
+
 /** Checks every pull of a scan; returns, per finding, one outcome per release (in the order of `releases`). */
 export async function linkCheck(result: ScanResult, options: LinkCheckOptions): Promise<Map<Finding, LinkOutcome[]>> {
   const jobs = packageJobs(result);
