@@ -22,6 +22,7 @@ export type { LinkCheckOptions } from './linkcheck/linkcheck.js';
 export { LinkfixError, type LinkfixErrorCode } from './errors.js';
 export { scanSync } from './scan/scan.js';
 export { plan } from './fix/plan.js';
+export { fixSource, type FixSourceOptions, type FixSourceResult } from './fix/fix-source.js';
 export { explain } from './judge/explain.js';
 export { linkCheck } from './linkcheck/linkcheck.js';
 export { buildCatalog } from './catalog/build.js';

@@ -20,6 +20,8 @@ export interface ApplyOptions {
   includeGenerated?: boolean;
   /** Edit files under vendor/ too. */
   includeVendor?: boolean;
+  /** File contents by relative path, used instead of the disk (then no directory is looked at either). */
+  sources?: ReadonlyMap<string, Buffer>;
 }
 
 /** One file's new content; `before` null for a created file, `after` null for a deleted one. */
@@ -49,7 +51,7 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
   const read = (file: string): Buffer => {
     let b = baselines.get(file);
     if (!b) {
-      b = readFileSync(resolve(plan.base, file));
+      b = options.sources?.get(file) ?? readFileSync(resolve(plan.base, file));
       baselines.set(file, b);
     }
     return b;
@@ -86,7 +88,7 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
       fresh.push(e);
     }
     const newFiles = fix.files.filter((op) => op.kind === 'create') as (FileOp & { kind: 'create' })[];
-    const exists = newFiles.find((op) => created.has(op.file) || existsSync(resolve(plan.base, op.file)));
+    const exists = newFiles.find((op) => created.has(op.file) || (options.sources ? options.sources.has(op.file) : existsSync(resolve(plan.base, op.file))));
     if (!conflict && exists) conflict = `${exists.file} already exists`;
     if (conflict) {
       skipped.push({ diagnostic, reason: `conflicts (${conflict}); re-run to apply it` });
@@ -123,7 +125,7 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
     changes.push({ file, path: resolve(plan.base, file), before, after: Buffer.concat([bom, Buffer.from(text, 'utf8')]) });
   }
   for (const op of created.values()) changes.push({ file: op.file, path: resolve(plan.base, op.file), before: null, after: Buffer.from(op.content, 'utf8') });
-  changes.push(...emptyAsmFilesToDelete(plan.base, changes));
+  if (!options.sources) changes.push(...emptyAsmFilesToDelete(plan.base, changes));
   changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { changes: changes.filter((c) => c.before === null || c.after === null || !c.before.equals(c.after)), applied, skipped };
 }

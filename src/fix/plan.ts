@@ -20,12 +20,14 @@ export interface PlanOptions {
   onlyBroken?: boolean;
   /** Keep a pull that still links on older releases there, behind `//go:build !go1.N`, N being the first release it fails on. */
   keepOldPath?: boolean;
-  /** GOROOT to copy pure std symbols from (default: `go env GOROOT`). */
+  /** GOROOT to copy pure std symbols from (default: `go env GOROOT`; null: no copies). */
   goroot?: () => string | null;
+  /** File contents by path relative to the scan's base, used instead of the disk. */
+  sources?: ReadonlyMap<string, Buffer>;
 }
 
 export function plan(result: ScanResult, options: PlanOptions = {}): Plan {
-  const files = new FileCache(result.base);
+  const files = new FileCache(result.base, options.sources);
   const modules = new Map(result.modules.map((m) => [m.path, m]));
   const diagnostics: Diagnostic[] = [];
   for (const f of result.findings) {
@@ -103,6 +105,7 @@ function sites(ctx: Context): { file: EditableFile; directive: DirectiveSite; de
 function handshakeCompletion(ctx: Context): Outcome {
   const { f, files, result } = ctx;
   if (f.target.kind !== 'same-module' && f.target.kind !== 'workspace') return null;
+  if (ctx.options.sources) return { manual: `${f.target.raw} is defined outside the source given: push it from its definition` };
   const module = result.modules.find((m) => m.path !== null && (f.target.importPath === m.path || f.target.importPath.startsWith(`${m.path}/`)));
   if (!module?.path) return { manual: `the module of ${f.target.importPath} was not found` };
   const dir = resolve(result.base, module.dir, f.target.importPath.slice(module.path.length + 1));

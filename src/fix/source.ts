@@ -20,13 +20,18 @@ export interface EditableFile {
 
 export class FileCache {
   private readonly files = new Map<string, EditableFile>();
-  constructor(readonly base: string) {}
+  /** `sources`: file contents by relative path, used instead of the disk (in-memory fixing). */
+  constructor(
+    readonly base: string,
+    private readonly sources?: ReadonlyMap<string, Buffer>,
+  ) {}
 
   get(rel: string): EditableFile {
     let f = this.files.get(rel);
     if (!f) {
       const abs = resolve(this.base, rel);
-      const bytes = readFileSync(abs);
+      const bytes = this.sources ? this.sources.get(rel) : readFileSync(abs);
+      if (!bytes) throw new Error(`${rel} is not among the in-memory sources`);
       const parsed = parseGoFile(SourceText.fromBytes(bytes));
       f = { rel, abs, bytes, parsed, eol: parsed.source.crlf ? '\r\n' : '\n' };
       this.files.set(rel, f);

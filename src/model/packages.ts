@@ -39,7 +39,7 @@ export interface DeclHit {
   decl: GoDecl;
 }
 
-function fileConstraint(path: string, goBuild: string | null, plusBuild: string[]): FileConstraint {
+export function fileConstraint(path: string, goBuild: string | null, plusBuild: string[]): FileConstraint {
   const expression = goBuild ?? (plusBuild.length > 0 ? plusBuildToExpr(plusBuild) : null);
   return { expression, ...fileNameConstraint(basename(path)) };
 }
@@ -55,6 +55,8 @@ export class SourceStore {
   constructor(
     private readonly modules: ModuleIndex,
     private readonly report: (m: ScanMessage) => void,
+    /** Only the files registered: no directory is read (fixSource works on one file in memory). */
+    private readonly standalone = false,
   ) {}
 
   /**
@@ -189,6 +191,7 @@ export class SourceStore {
   }
 
   private goFileNames(dir: string): string[] {
+    if (this.standalone) return [];
     let names = this.dirListings.get(dir);
     if (!names) {
       try {
