@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { Writable } from 'node:stream';
+import { progressReporter } from '../src/cli/progress.js';
 import { ROOT, runCli, tempDir } from './helpers.js';
 
 /** A pull every Go from 1.23 rejects (strings.ToUpper is exported, not pushed). */
@@ -156,5 +158,26 @@ describe('discovery', () => {
     symlinkSync(outside, join(dir, 'out'));
     const run = runCli(['scan', '--format', 'json', '.'], { cwd: dir });
     expect(JSON.parse(run.stdout).findings.map((f: { file: string }) => f.file)).toEqual(['a/a.go']);
+  });
+});
+
+describe('progress bar', () => {
+  const sink = (tty: boolean): { stream: Writable & { isTTY?: boolean }; text: () => string } => {
+    let text = '';
+    const stream = new Writable({ write: (c, _e, cb) => ((text += String(c)), cb()) }) as Writable & { isTTY?: boolean };
+    stream.isTTY = tty;
+    return { stream, text: () => text };
+  };
+  test.each([
+    ['a terminal', true, {}, false, true],
+    ['a pipe', false, {}, false, false],
+    ['CI=true', true, { CI: 'true' }, false, false],
+    ['--quiet', true, {}, true, false],
+  ] as const)('on %s: shown %s', (_, tty, env, quiet, shown) => {
+    const { stream, text } = sink(tty);
+    const report = progressReporter(stream, env, quiet, 'files');
+    report(5, 10);
+    report(10, 10);
+    expect(text().includes('10/10 files')).toBe(shown);
   });
 });

@@ -10,6 +10,7 @@ import { toGithub, toSarif } from '../report/sarif.js';
 import { plan } from '../fix/plan.js';
 import { applyPlan } from '../fix/apply.js';
 import { colorsFor } from './context.js';
+import { progressReporter } from './progress.js';
 import { exitStatus } from './exit.js';
 import { LinkfixError } from '../errors.js';
 
@@ -39,6 +40,7 @@ export class ScanCommand extends LinkfixCommand {
   go = Option.String('--go', { description: 'Go releases to judge: 1.23,1.26 or >=1.22 (default: from the module\'s go directive to the newest known)' });
   platform = Option.String('--platform', 'linux/amd64', { description: 'GOOS/GOARCH the verdicts are for' });
   link = Option.String('--link', { tolerateBoolean: true, description: 'Also link with the real toolchains: one build per package, or --link=each for one per pull' });
+  quiet = Option.Boolean('--quiet', false, { description: 'No progress bar' });
   jobs = Option.String('--jobs,-j', { description: 'Threads for parsing (default: one per core, at most 4, on large trees)', validator: isPositiveInteger });
 
   async run(): Promise<number> {
@@ -47,7 +49,12 @@ export class ScanCommand extends LinkfixCommand {
     }
     const paths = this.targets.map((p) => (p === './...' || p.endsWith('/...') ? p.slice(0, -4) || '.' : p));
     const { stdout, stderr, env } = this.context;
-    const scanned = await scan(paths, { includeVendor: this.includeVendor, includeTestdata: this.includeTestdata, threads: this.jobs });
+    const scanned = await scan(paths, {
+      includeVendor: this.includeVendor,
+      includeTestdata: this.includeTestdata,
+      threads: this.jobs,
+      onProgress: progressReporter(stderr, env, this.quiet, 'files'),
+    });
     let result = await judgeScan(scanned, { go: this.go, platform: this.platform, announce: (m) => stderr.write(`${m}\n`) });
     if (this.link !== undefined) {
       if (this.link !== true && this.link !== 'each' && this.link !== 'package') throw new LinkfixError('EUSAGE', `--link takes no value, or "each" (got "${this.link}")`);

@@ -26,8 +26,22 @@ export function threadCount(fileCount: number, requested?: number): number {
   return fileCount >= MIN_FILES_FOR_WORKERS ? Math.max(1, Math.min(availableParallelism(), 4)) : 1;
 }
 
-export async function readAndParseAll(files: DiscoveredFile[], threads: number): Promise<FileResult[]> {
-  if (threads <= 1) return files.map((f) => readAndParse(f.path, f.kind));
+export type Progress = (done: number, total: number) => void;
+
+/** Reads and parses on the calling thread, telling `progress` every 256 files. */
+function readAndParseHere(files: DiscoveredFile[], progress: Progress | undefined, scale: number, total: number): FileResult[] {
+  return files.map((f, i) => {
+    if (progress && (i + 1) % 256 === 0) progress(Math.min(total, (i + 1) * scale), total);
+    return readAndParse(f.path, f.kind);
+  });
+}
+
+export async function readAndParseAll(files: DiscoveredFile[], threads: number, progress?: Progress): Promise<FileResult[]> {
+  if (threads <= 1) {
+    const results = readAndParseHere(files, progress, 1, files.length);
+    progress?.(files.length, files.length);
+    return results;
+  }
   // Interleave so that each thread gets a share of every directory (std's big runtime files cluster).
   const shares: DiscoveredFile[][] = Array.from({ length: threads }, () => []);
   files.forEach((f, i) => shares[i % threads]!.push(f));
@@ -43,9 +57,10 @@ export async function readAndParseAll(files: DiscoveredFile[], threads: number):
           w.postMessage(shares[i + 1]);
         }),
     );
-    // This thread takes the first share while the workers run.
-    const mine = shares[0]!.map((f) => readAndParse(f.path, f.kind));
+    // This thread takes the first share while the workers run (its progress stands for everyone's).
+    const mine = readAndParseHere(shares[0]!, progress, threads, files.length);
     const theirs = (await Promise.all(pending)).map((list) => list.map(fromData));
+    progress?.(files.length, files.length);
     const results = new Array<FileResult>(files.length);
     mine.forEach((r, j) => (results[j * threads] = r));
     theirs.forEach((list, w) => list.forEach((r, j) => (results[j * threads + w + 1] = r)));

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { classifyPackage, settleHandshake, type PushSite } from '../classify/classify.js';
 import { discoverFiles, type DiscoveredFile, type DiscoverOptions } from '../discover/walk.js';
 import { readAndParse, type FileResult } from '../parse/file.js';
-import { readAndParseAll, threadCount } from './parallel.js';
+import { readAndParseAll, threadCount, type Progress } from './parallel.js';
 import { splitSymbol } from '../parse/directive.js';
 import { ModuleIndex } from '../model/modules.js';
 import { SourceStore, type AsmFile } from '../model/packages.js';
@@ -15,6 +15,8 @@ export interface ScanOptions extends DiscoverOptions {
   base?: string;
   /** Threads for reading and parsing (default: one per core, at most 4, when there are enough files). */
   threads?: number;
+  /** Told how many files are read and parsed so far (scan only). */
+  onProgress?: Progress;
 }
 
 /** Scans on the calling thread only. */
@@ -26,7 +28,7 @@ export function scanSync(paths: string[], options: ScanOptions = {}): ScanResult
 /** Scans, reading and parsing files in worker threads when there are enough of them. */
 export async function scan(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const run = startScan(paths, options);
-  return finishScan(run, await readAndParseAll(run.files, threadCount(run.files.length, options.threads)));
+  return finishScan(run, await readAndParseAll(run.files, threadCount(run.files.length, options.threads), options.onProgress));
 }
 
 interface ScanRun {
