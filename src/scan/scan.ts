@@ -51,11 +51,16 @@ function startScan(paths: string[], options: ScanOptions): ScanRun {
   return { started, base, messages, modules, store, files };
 }
 
-function finishScan({ started, base, messages, modules, store, files }: ScanRun, results: FileResult[]): ScanResult {
-  const asmFiles: AsmFile[] = [];
-  for (const result of results) {
+function finishScan({ started, base, messages, modules, store, files }: ScanRun, results: (FileResult | undefined)[]): ScanResult {
+  // Assembly files are classified as they come and Go files join the store: the results array lets go of each
+  // (a large tree's texts would otherwise all stay alive to the end).
+  const asmFindings: Finding[] = [];
+  const asmDefinitions: AsmDefinition[] = [];
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i]!;
+    results[i] = undefined;
     const asm = store.register(result);
-    if (asm) asmFiles.push(asm);
+    if (asm) asmFindings.push(...classifyAsm(asm, modules, asmDefinitions));
     modules.moduleFor(dirname(result.path));
   }
 
@@ -82,8 +87,7 @@ function finishScan({ started, base, messages, modules, store, files }: ScanRun,
   }
   const findings = classified.flatMap((c) => c.findings).map((f) => settleHandshake(f, pushes));
 
-  const asmDefinitions: AsmDefinition[] = [];
-  for (const asm of asmFiles) findings.push(...classifyAsm(asm, modules, asmDefinitions));
+  findings.push(...asmFindings);
 
   findings.sort((a, b) => compare(a.file, b.file) || a.span.start.offset - b.span.start.offset);
   messages.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
