@@ -175,6 +175,11 @@ export class SourceStore {
     }
   }
 
+  /** Drops the bytes read for declaration lookups in `dir` (they are only needed while its package is classified). */
+  forgetDirectoryBytes(dir: string): void {
+    this.bytesByDir.delete(dir);
+  }
+
   /** The bytes of a directory's .go files, read once: several names may be looked up in one package. */
   private dirBytes(dir: string): Map<string, Buffer> {
     let files = this.bytesByDir.get(dir);

@@ -29,18 +29,19 @@ export function threadCount(fileCount: number, requested?: number): number {
 export type Progress = (done: number, total: number) => void;
 
 /** Reads and parses on the calling thread, telling `progress` every 256 files. */
-function readAndParseHere(files: DiscoveredFile[], progress: Progress | undefined, scale: number, total: number): FileResult[] {
-  return files.map((f, i) => {
+function readAndParseHere(files: DiscoveredFile[], progress: Progress | undefined, scale: number, total: number, each: (r: FileResult, i: number) => void): void {
+  files.forEach((f, i) => {
     if (progress && (i + 1) % 256 === 0) progress(Math.min(total, (i + 1) * scale), total);
-    return readAndParse(f.path, f.kind);
+    each(readAndParse(f.path, f.kind), i);
   });
 }
 
-export async function readAndParseAll(files: DiscoveredFile[], threads: number, progress?: Progress): Promise<FileResult[]> {
+/** Hands every file's result to `take`, in the order of `files`. */
+export async function readAndParseAll(files: DiscoveredFile[], threads: number, take: (r: FileResult) => void, progress?: Progress): Promise<void> {
   if (threads <= 1) {
-    const results = readAndParseHere(files, progress, 1, files.length);
+    readAndParseHere(files, progress, 1, files.length, take);
     progress?.(files.length, files.length);
-    return results;
+    return;
   }
   // Interleave so that each thread gets a share of every directory (std's big runtime files cluster).
   const shares: DiscoveredFile[][] = Array.from({ length: threads }, () => []);
@@ -58,13 +59,15 @@ export async function readAndParseAll(files: DiscoveredFile[], threads: number, 
         }),
     );
     // This thread takes the first share while the workers run (its progress stands for everyone's).
-    const mine = readAndParseHere(shares[0]!, progress, threads, files.length);
-    const theirs = (await Promise.all(pending)).map((list) => list.map(fromData));
+    const mine: FileResult[] = [];
+    readAndParseHere(shares[0]!, progress, threads, files.length, (r) => mine.push(r));
+    const theirs = await Promise.all(pending);
     progress?.(files.length, files.length);
-    const results = new Array<FileResult>(files.length);
-    mine.forEach((r, j) => (results[j * threads] = r));
-    theirs.forEach((list, w) => list.forEach((r, j) => (results[j * threads + w + 1] = r)));
-    return results;
+    for (let i = 0; i < files.length; i++) {
+      const w = i % threads;
+      const j = Math.floor(i / threads);
+      take(w === 0 ? mine[j]! : fromData(theirs[w - 1]![j]!));
+    }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -22,13 +22,15 @@ export interface ScanOptions extends DiscoverOptions {
 /** Scans on the calling thread only. */
 export function scanSync(paths: string[], options: ScanOptions = {}): ScanResult {
   const run = startScan(paths, options);
-  return finishScan(run, run.files.map((f) => readAndParse(f.path, f.kind)));
+  for (const f of run.files) run.take(readAndParse(f.path, f.kind));
+  return finishScan(run);
 }
 
 /** Scans, reading and parsing files in worker threads when there are enough of them. */
 export async function scan(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const run = startScan(paths, options);
-  return finishScan(run, await readAndParseAll(run.files, threadCount(run.files.length, options.threads), options.onProgress));
+  await readAndParseAll(run.files, threadCount(run.files.length, options.threads), run.take, options.onProgress);
+  return finishScan(run);
 }
 
 interface ScanRun {
@@ -38,6 +40,14 @@ interface ScanRun {
   modules: ModuleIndex;
   store: SourceStore;
   files: DiscoveredFile[];
+  /**
+   * Takes one file's result as it comes: assembly is classified at once, Go
+   * files join the store. Nothing holds every result, so a large tree's texts
+   * do not all stay alive to the end.
+   */
+  take: (result: FileResult) => void;
+  asmFindings: Finding[];
+  asmDefinitions: AsmDefinition[];
 }
 
 function startScan(paths: string[], options: ScanOptions): ScanRun {
@@ -48,28 +58,27 @@ function startScan(paths: string[], options: ScanOptions): ScanRun {
   const modules = new ModuleIndex(base, report);
   const store = new SourceStore(modules, report);
   const files = [...discoverFiles(paths.length > 0 ? paths : ['.'], options, report, (p) => modules.rel(p))];
-  return { started, base, messages, modules, store, files };
-}
-
-function finishScan({ started, base, messages, modules, store, files }: ScanRun, results: (FileResult | undefined)[]): ScanResult {
-  // Assembly files are classified as they come and Go files join the store: the results array lets go of each
-  // (a large tree's texts would otherwise all stay alive to the end).
   const asmFindings: Finding[] = [];
   const asmDefinitions: AsmDefinition[] = [];
-  for (let i = 0; i < results.length; i++) {
-    const result = results[i]!;
-    results[i] = undefined;
+  const take = (result: FileResult): void => {
     const asm = store.register(result);
     if (asm) asmFindings.push(...classifyAsm(asm, modules, asmDefinitions));
     modules.moduleFor(dirname(result.path));
-  }
+  };
+  return { started, base, messages, modules, store, files, take, asmFindings, asmDefinitions };
+}
 
+function finishScan({ started, base, messages, modules, store, files, asmFindings, asmDefinitions }: ScanRun): ScanResult {
   const scanned = store.allPackages();
   const pushes = new Map<string, PushSite>();
   const addPushes = (list: PushSite[]): void => {
     for (const p of list) if (!pushes.has(p.symbol)) pushes.set(p.symbol, p);
   };
-  const classified = scanned.map((pkg) => ({ pkg, ...classifyPackage(pkg, store, modules) }));
+  const classified = scanned.map((pkg) => {
+    const c = { pkg, ...classifyPackage(pkg, store, modules) };
+    store.forgetDirectoryBytes(pkg.dir);
+    return c;
+  });
   for (const c of classified) addPushes(c.pushes);
 
   // A pull into this module or the workspace may target a package outside the
