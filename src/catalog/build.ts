@@ -38,7 +38,7 @@ export type PackageLister = (goroot: string, platform: string) => Promise<Compil
 const run = promisify(execFile);
 
 /** Asks the GOROOT's own go command which files it compiles for a platform. */
-export const listWithGo: PackageLister = async (goroot, platform) => {
+const listWithGo: PackageLister = async (goroot, platform) => {
   const [goos, goarch] = platform.split('/') as [string, string];
   const env: NodeJS.ProcessEnv = { ...process.env, GOOS: goos, GOARCH: goarch, CGO_ENABLED: '1', GOTOOLCHAIN: 'local', GOFLAGS: '', GOWORK: 'off', GOENV: 'off' };
   delete env.GOROOT;

@@ -63,11 +63,6 @@ export function paramList(list: string): Param[] {
   return params;
 }
 
-/** The types of a parameter list's entries, names dropped (`a, b int` → int, int). */
-export function paramTypes(list: string): string[] {
-  return paramList(list).map((p) => p.type);
-}
-
 /** Reads the bracketed group opening at s[i] and returns [inner text, index after its closer]. */
 function group(s: string, i: number): [string, number] {
   let depth = 0;
