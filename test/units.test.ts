@@ -15,6 +15,8 @@ import { SourceText } from '../src/parse/source.js';
 import { parseGoMod, parseGoWork } from '../src/model/gomod.js';
 import { parseAsmFile } from '../src/parse/asmfile.js';
 import type { FileConstraint } from '../src/model/types.js';
+import { scanToJson } from '../src/report/json.js';
+import { scanSync } from '../src/scan/scan.js';
 import { signatureDrifts } from '../src/judge/shape.js';
 
 describe('directive text (cmd/compile noder rules)', () => {
@@ -230,5 +232,13 @@ describe('byte offsets back to UTF-16 indices', () => {
       if (i > 0 && s.text.charCodeAt(i - 1) >= 0xd800 && s.text.charCodeAt(i - 1) < 0xdc00) continue; // inside a surrogate pair
       expect(s.indexAtOffset(s.position(i).offset)).toBe(i);
     }
+  });
+});
+
+describe('the JSON report in chunks', () => {
+  test.each([['fixtures/scan'], ['fixtures/invalid'], ['fixtures/empty']])('%s: the chunks are exactly JSON.stringify(report, null, 2)', (dir) => {
+    const result = scanSync([dir]);
+    const text = scanToJson(result);
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
   });
 });

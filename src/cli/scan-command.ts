@@ -5,7 +5,7 @@ import { scan } from '../scan/scan.js';
 import { judgeScan } from '../judge/judge.js';
 import { linkCheck } from '../linkcheck/linkcheck.js';
 import { formatMessage, scanToText, summaryLine } from '../report/text.js';
-import { scanToJson } from '../report/json.js';
+import { scanJsonChunks } from '../report/json.js';
 import { toGithub, toSarif } from '../report/sarif.js';
 import { plan } from '../fix/plan.js';
 import { applyPlan } from '../fix/apply.js';
@@ -61,7 +61,7 @@ export class ScanCommand extends LinkfixCommand {
       const outcomes = await linkCheck(result, { releases: result.judged?.releases ?? [], mode: this.link === 'each' ? 'each' : 'package', readValues: true });
       result = { ...result, findings: result.findings.map((f) => (outcomes.has(f) ? { ...f, link: outcomes.get(f) } : f)) };
     }
-    if (this.format === 'json') stdout.write(scanToJson(result));
+    if (this.format === 'json') for (const chunk of scanJsonChunks(result)) stdout.write(chunk);
     else if (this.format === 'sarif') {
       const fixPlan = plan(result);
       stdout.write(`${JSON.stringify(toSarif(result, { plan: fixPlan, applied: applyPlan(fixPlan) }), null, 2)}\n`);

@@ -12,11 +12,12 @@ export function countKinds(result: ScanResult): Record<FindingKind, number> {
   return counts;
 }
 
-export function scanToJson(result: ScanResult): string {
-  const report = {
+function report(result: ScanResult): Record<string, unknown> {
+  return {
     schemaVersion: SCAN_SCHEMA_VERSION,
     tool: { name: 'linkfix', version: VERSION },
     modules: result.modules,
+    judged: result.judged ?? null,
     findings: result.findings,
     asmDefinitions: result.asmDefinitions,
     messages: result.messages,
@@ -26,5 +27,31 @@ export function scanToJson(result: ScanResult): string {
       findings: countKinds(result),
     },
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+const indent = (text: string, pad: string): string => text.replace(/^/gm, pad);
+
+/**
+ * The report in pieces — together exactly `JSON.stringify(report, null, 2)` —
+ * one per array element, so that the report of a huge tree is never held as
+ * one string.
+ */
+export function* scanJsonChunks(result: ScanResult): Generator<string> {
+  const entries = Object.entries(report(result));
+  yield '{\n';
+  for (const [i, [key, value]] of entries.entries()) {
+    const comma = i < entries.length - 1 ? ',' : '';
+    if (Array.isArray(value) && value.length > 0) {
+      yield `  ${JSON.stringify(key)}: [\n`;
+      for (const [j, element] of value.entries()) yield `${indent(JSON.stringify(element, null, 2), '    ')}${j < value.length - 1 ? ',' : ''}\n`;
+      yield `  ]${comma}\n`;
+    } else {
+      yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ').trimStart()}${comma}\n`;
+    }
+  }
+  yield '}\n';
+}
+
+export function scanToJson(result: ScanResult): string {
+  return [...scanJsonChunks(result)].join('');
 }
