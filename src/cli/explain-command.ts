@@ -1,6 +1,4 @@
 import { Command, Option } from 'clipanion';
-import { explain } from '../judge/explain.js';
-import { knownCatalogs } from '../judge/judge.js';
 import { FAILING } from '../judge/verdict.js';
 import { LinkfixCommand } from './command.js';
 import { colorsFor } from './context.js';
@@ -21,6 +19,9 @@ export class ExplainCommand extends LinkfixCommand {
   platform = Option.String('--platform', 'linux/amd64', { description: 'GOOS/GOARCH' });
 
   async run(): Promise<number> {
+    // Loaded on use: the CLI starts faster when a command does not load what others need.
+    const { explain } = await import('../judge/explain.js');
+    const { knownCatalogs } = await import('../judge/judge.js');
     if (this.format !== 'text' && this.format !== 'json') throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text or json)`);
     if (this.symbol.indexOf('.', this.symbol.lastIndexOf('/') + 1) <= 0) {
       throw new LinkfixError('EUSAGE', `"${this.symbol}" is not a package-qualified symbol (e.g. runtime.fastrand, encoding/json.safeSet)`);

@@ -3,17 +3,12 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { unifiedDiff } from '../emit/diff.js';
-import { writeChanges } from '../emit/write.js';
 import { LinkfixError } from '../errors.js';
-import { applyPlan, type Applied, type FileChange } from '../fix/apply.js';
-import { plan } from '../fix/plan.js';
+import type { Applied, FileChange } from '../fix/apply.js';
 import type { Plan, TextEdit } from '../fix/types.js';
-import { judgeScan } from '../judge/judge.js';
 import { defaultGoroot, linkPackage } from '../linkcheck/linkcheck.js';
 import { ModuleIndex } from '../model/modules.js';
 import { SourceText } from '../parse/source.js';
-import { scan } from '../scan/scan.js';
 import { VERSION } from '../version.js';
 import { LinkfixCommand } from './command.js';
 import { colorsFor } from './context.js';
@@ -51,6 +46,13 @@ export class FixCommand extends LinkfixCommand {
   verify = Option.Boolean('--verify', false, { description: 'After writing, link and vet each changed package with every judged release; restore everything if one that linked no longer does' });
 
   async run(): Promise<number> {
+    // Loaded on use: the CLI starts faster when a command does not load what others need.
+    const { unifiedDiff } = await import('../emit/diff.js');
+    const { writeChanges } = await import('../emit/write.js');
+    const { applyPlan } = await import('../fix/apply.js');
+    const { plan } = await import('../fix/plan.js');
+    const { judgeScan } = await import('../judge/judge.js');
+    const { scan } = await import('../scan/scan.js');
     if (this.write && this.dryRun) throw new LinkfixError('EUSAGE', '--write and --dry-run exclude each other');
     if (this.format !== 'text' && this.format !== 'json') throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text or json)`);
     if (this.verify && !this.write) throw new LinkfixError('EUSAGE', '--verify goes with --write');

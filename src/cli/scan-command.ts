@@ -3,12 +3,7 @@ import { LinkfixCommand } from './command.js';
 import { isNumber, applyCascade, isInteger, isAtLeast } from 'typanion';
 import { scan } from '../scan/scan.js';
 import { judgeScan } from '../judge/judge.js';
-import { linkCheck } from '../linkcheck/linkcheck.js';
 import { formatMessage, scanToText, summaryLine } from '../report/text.js';
-import { scanJsonChunks } from '../report/json.js';
-import { toGithub, toSarif } from '../report/sarif.js';
-import { plan } from '../fix/plan.js';
-import { applyPlan } from '../fix/apply.js';
 import { colorsFor } from './context.js';
 import { progressReporter } from './progress.js';
 import { exitStatus } from './exit.js';
@@ -58,14 +53,18 @@ export class ScanCommand extends LinkfixCommand {
     let result = await judgeScan(scanned, { go: this.go, platform: this.platform, announce: (m) => stderr.write(`${m}\n`) });
     if (this.link !== undefined) {
       if (this.link !== true && this.link !== 'each' && this.link !== 'package') throw new LinkfixError('EUSAGE', `--link takes no value, or "each" (got "${this.link}")`);
+      const { linkCheck } = await import('../linkcheck/linkcheck.js');
       const outcomes = await linkCheck(result, { releases: result.judged?.releases ?? [], mode: this.link === 'each' ? 'each' : 'package', readValues: true });
       result = { ...result, findings: result.findings.map((f) => (outcomes.has(f) ? { ...f, link: outcomes.get(f) } : f)) };
     }
-    if (this.format === 'json') for (const chunk of scanJsonChunks(result)) stdout.write(chunk);
-    else if (this.format === 'sarif') {
+    if (this.format === 'json') {
+      const { scanJsonChunks } = await import('../report/json.js');
+      for (const chunk of scanJsonChunks(result)) stdout.write(chunk);
+    } else if (this.format === 'sarif') {
+      const [{ toSarif }, { plan }, { applyPlan }] = await Promise.all([import('../report/sarif.js'), import('../fix/plan.js'), import('../fix/apply.js')]);
       const fixPlan = plan(result);
       stdout.write(`${JSON.stringify(toSarif(result, { plan: fixPlan, applied: applyPlan(fixPlan) }), null, 2)}\n`);
-    } else if (this.format === 'github') stdout.write(toGithub(result));
+    } else if (this.format === 'github') stdout.write((await import('../report/sarif.js')).toGithub(result));
     else stdout.write(scanToText(result, colorsFor(stdout, env)));
     const errColors = colorsFor(stderr, env);
     for (const m of result.messages) stderr.write(`${formatMessage(m, errColors)}\n`);
