@@ -24,3 +24,8 @@ export function reportError(e: unknown, ctx: LinkfixContext): number {
   }
   return 2;
 }
+
+/** Paths as the go command spells them: `./...` and `dir/...` mean the directory and everything under it. */
+export function treePaths(targets: string[]): string[] {
+  return targets.map((p) => (p.endsWith('/...') ? p.slice(0, -4) || '.' : p));
+}

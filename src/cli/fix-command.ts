@@ -10,7 +10,7 @@ import { defaultGoroot, linkPackage } from '../linkcheck/linkcheck.js';
 import { ModuleIndex } from '../model/modules.js';
 import { SourceText } from '../parse/source.js';
 import { VERSION } from '../version.js';
-import { LinkfixCommand } from './command.js';
+import { LinkfixCommand, treePaths } from './command.js';
 import { colorsFor } from './context.js';
 
 const run = promisify(execFile);
@@ -57,7 +57,7 @@ export class FixCommand extends LinkfixCommand {
     if (this.format !== 'text' && this.format !== 'json') throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text or json)`);
     if (this.verify && !this.write) throw new LinkfixError('EUSAGE', '--verify goes with --write');
     const { stdout, stderr, env } = this.context;
-    const paths = this.targets.map((p) => (p === './...' || p.endsWith('/...') ? p.slice(0, -4) || '.' : p));
+    const paths = treePaths(this.targets);
     const scanned = await scan(paths, { includeVendor: this.includeVendor });
     for (const m of scanned.messages.filter((m) => m.severity === 'error')) throw new LinkfixError('EIO', m.message, { file: m.file, line: m.line ?? undefined });
     const judged = await judgeScan(scanned, { go: this.go, platform: this.platform, announce: (m) => stderr.write(`${m}\n`) });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { LinkfixCommand } from './command.js';
+import { LinkfixCommand, treePaths } from './command.js';
 import { isNumber, applyCascade, isInteger, isAtLeast } from 'typanion';
 import { scan } from '../scan/scan.js';
 import { judgeScan } from '../judge/judge.js';
@@ -42,7 +42,7 @@ export class ScanCommand extends LinkfixCommand {
     if (!['text', 'json', 'sarif', 'github'].includes(this.format)) {
       throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text, json, sarif or github)`);
     }
-    const paths = this.targets.map((p) => (p === './...' || p.endsWith('/...') ? p.slice(0, -4) || '.' : p));
+    const paths = treePaths(this.targets);
     const { stdout, stderr, env } = this.context;
     const scanned = await scan(paths, {
       includeVendor: this.includeVendor,

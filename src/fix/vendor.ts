@@ -8,12 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Parser from 'tree-sitter';
-import { defaultPackageName } from './source.js';
 import { treeSitterTree } from '../parse/gofile.js';
 import { parseDirectiveComment } from '../parse/directive.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import type { Finding } from '../model/types.js';
-import { removeLines, type EditableFile } from './source.js';
+import { defaultPackageName, removeLines, type EditableFile } from './source.js';
 import type { SuggestedFix } from './types.js';
 
 export interface VendorInput {

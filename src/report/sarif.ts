@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type * as Sarif from 'sarif';
 import type { Applied } from '../fix/apply.js';
-import type { Plan, TextEdit } from '../fix/types.js';
+import type { Plan, SuggestedFix, TextEdit } from '../fix/types.js';
 import { FAILING } from '../judge/verdict.js';
 import type { Finding, ScanResult } from '../model/types.js';
 import { SourceText } from '../parse/source.js';
@@ -84,7 +84,8 @@ function fingerprint(f: Finding): string {
 
 export function toSarif(result: ScanResult, fixes?: { plan: Plan; applied: Applied }): Sarif.Log {
   const regions = new Regions(result.base);
-  const safeFix = new Map(
+  // A plan's diagnostics hold the scan's own Finding objects: a Map finds each one's fix directly.
+  const safeFix = new Map<Finding, SuggestedFix>(
     (fixes?.plan.diagnostics ?? []).flatMap((d) => {
       const fix = d.fixes[0];
       return fix && fix.applicability === 'safe' && fixes!.applied.applied.includes(fix) && fix.files.length === 0 ? [[d.finding, fix] as const] : [];
@@ -95,7 +96,7 @@ export function toSarif(result: ScanResult, fixes?: { plan: Plan; applied: Appli
     const rule = ruleOf(f);
     if (!rule) continue;
     const location: Sarif.Location = { physicalLocation: { artifactLocation: { uri: f.file, uriBaseId: 'SRCROOT' }, region: regions.fromFinding(f) } };
-    const fix = [...safeFix].find(([finding]) => finding.file === f.file && finding.span.start.offset === f.span.start.offset)?.[1];
+    const fix = safeFix.get(f);
     results.push({
       ruleId: rule.id,
       ruleIndex: RULES.indexOf(rule),
