@@ -170,7 +170,7 @@ export class SourceStore {
   /** The package's files that mention `name`, parsed one by one as the caller asks for them. */
   private *packageFiles(pkg: Package, name: string): Generator<GoFile> {
     for (const [path, bytes] of this.dirBytes(pkg.dir)) {
-      const file = this.parsed.has(path) ? this.parsed.get(path)! : bytes.includes(name) ? this.loadGo(path, bytes, false) : null;
+      const file = this.parsed.has(path) ? this.parsed.get(path)! : mayDeclare(bytes, name) ? this.loadGo(path, bytes, false) : null;
       if (file && file.parsed.packageName === pkg.name && file.parsed.decls.has(name)) yield file;
     }
   }
@@ -208,4 +208,16 @@ export class SourceStore {
     }
     return names;
   }
+}
+
+/**
+ * Can `bytes` declare a package-level func or var `name`? In a declaration the
+ * token before the name is `func`, `var`, `(` or a separator (newline, `;`,
+ * `,`), or a comment ends there; a file without such an occurrence is not
+ * parsed. (Read as latin1: the test only needs ASCII around the name.)
+ */
+function mayDeclare(bytes: Buffer, name: string): boolean {
+  if (!bytes.includes(name)) return false;
+  const escaped = Buffer.from(name).toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?:^|[\\n,;(]|\\bfunc|\\bvar|\\*/)\\s*${escaped}(?![\\w\\x80-\\xff])`).test(bytes.toString('latin1'));
 }

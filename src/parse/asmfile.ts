@@ -23,32 +23,70 @@ export interface ParsedAsmFile {
   plusBuild: string[];
 }
 
-// One pass over the text: comments are matched (and skipped) before symbol references, so a
-// reference inside a comment is never taken.
-const COMMENT_OR_REF =
-  /\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|([^\s,$()*+\-<>;/"']*\u00b7[^\s,$()*+\-<>;/"']+)(<>)?(?:<(ABI\w+)>)?\s*(?:[+-]\s*(?:0x[0-9a-fA-F]+|\d+)\s*)?\(SB\)/gu;
+// A reference is `sym<>?<ABIx>? [+-off] (SB)`, the symbol a run of characters
+// other than the separators below that has a `·` before its last character.
+// Every `(SB)` outside a comment is read backwards from there: this visits far
+// fewer places than matching a symbol pattern at every offset.
+const COMMENT_OR_SB = /\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|\(SB\)/g;
+const SEPARATORS = new Set([...',$()*+-<>;/"\''].map((c) => c.charCodeAt(0)));
+/** JavaScript's `\s`. */
+const isSpace = (c: number): boolean =>
+  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+const isSymbolChar = (c: number): boolean => !SEPARATORS.has(c) && !isSpace(c);
+const isWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const OFFSET = /^(?:0x[0-9a-fA-F]+|\d+)$/;
+const ABI_SUFFIX = /<(ABI\w+)>$/;
 const TEXT_PREFIX = /^\s*TEXT\s+$/;
 
 export function parseAsmFile(source: SourceText): ParsedAsmFile {
   const text = source.text;
   const out: ParsedAsmFile = { source, definitions: [], references: [], goBuild: null, plusBuild: [] };
   readHeader(text, out);
-  for (const m of text.matchAll(COMMENT_OR_REF)) {
-    if (m[1] === undefined || m[2]) continue; // a comment, or a file-local `name<>` static
-    const start = m.index;
-    const lineStart = source.lineStart(start);
+  for (const m of text.matchAll(COMMENT_OR_SB)) {
+    if (m[0] !== '(SB)') continue;
+    const ref = referenceBefore(text, m.index);
+    if (!ref) continue;
+    const lineStart = source.lineStart(ref.start);
     const site: AsmSymbolSite = {
-      symbol: normaliseAsmSymbol(m[1]),
-      start,
-      end: start + m[0].length,
-      line: source.position(start).line,
-      abi: m[3] === 'ABIInternal' ? 'ABIInternal' : 'ABI0',
+      symbol: normaliseAsmSymbol(ref.symbol),
+      start: ref.start,
+      end: m.index + 4,
+      line: source.lineIndex(ref.start) + 1,
+      abi: ref.abi === 'ABIInternal' ? 'ABIInternal' : 'ABI0',
     };
     // The symbol right after TEXT is the one the line defines; any other is a reference.
-    if (TEXT_PREFIX.test(text.slice(lineStart, start))) out.definitions.push(site);
+    if (TEXT_PREFIX.test(text.slice(lineStart, ref.start))) out.definitions.push(site);
     else out.references.push(site);
   }
   return out;
+}
+
+/** The package-qualified symbol whose `(SB)` starts at `sb`; null for file-local statics and names without `·`. */
+function referenceBefore(text: string, sb: number): { symbol: string; start: number; abi: string | null } | null {
+  const skipSpaceBack = (i: number): number => {
+    while (i > 0 && isSpace(text.charCodeAt(i - 1))) i--;
+    return i;
+  };
+  let end = skipSpaceBack(sb);
+  // An offset: `+8`, `- 0x10`.
+  let wordStart = end;
+  while (wordStart > 0 && isWordChar(text.charCodeAt(wordStart - 1))) wordStart--;
+  const sign = skipSpaceBack(wordStart) - 1;
+  if (wordStart < end && OFFSET.test(text.slice(wordStart, end)) && (text[sign] === '+' || text[sign] === '-')) end = skipSpaceBack(sign);
+  let abi: string | null = null;
+  if (text[end - 1] === '>') {
+    const m = ABI_SUFFIX.exec(text.slice(Math.max(0, text.lastIndexOf('<', end - 1)), end));
+    if (m) {
+      abi = m[1]!;
+      end -= m[0].length;
+    }
+  }
+  if (text.startsWith('<>', end - 2)) return null;
+  let start = end;
+  while (start > 0 && isSymbolChar(text.charCodeAt(start - 1))) start--;
+  const dot = text.indexOf('\u00b7', start);
+  if (dot < 0 || dot >= end - 1) return null;
+  return { symbol: text.slice(start, end), start, abi };
 }
 
 /** Build constraints sit in the comment lines before the first line of code. */

@@ -137,6 +137,73 @@ class Lexer {
     }
   }
 
+  /**
+   * Skips a brace group whose `{` is the current token, without tokenising it:
+   * only brackets, comments and literals matter inside a body. Brackets must
+   * still balance and literals end; the group's closing `}` becomes the current
+   * token. Returns its end.
+   */
+  skipBraces(): number {
+    const t = this.text;
+    const stack: number[] = [125];
+    let p = this.end;
+    SPECIAL.lastIndex = p;
+    while (stack.length > 0) {
+      const m = SPECIAL.exec(t);
+      if (m === null) throw new Unsure('unbalanced');
+      p = m.index;
+      const c = t.charCodeAt(p);
+      switch (c) {
+        case 40 /* ( */:
+          stack.push(41);
+          p++;
+          break;
+        case 91 /* [ */:
+          stack.push(93);
+          p++;
+          break;
+        case 123 /* { */:
+          stack.push(125);
+          p++;
+          break;
+        case 41:
+        case 93:
+        case 125:
+          if (stack.pop() !== c) throw new Unsure('mismatched bracket');
+          p++;
+          break;
+        case 34 /* " */:
+        case 39 /* ' */:
+          p = this.quoted(p, c);
+          break;
+        case 96 /* ` */: {
+          const e = t.indexOf('`', p + 1);
+          if (e < 0) throw new Unsure('unterminated raw string');
+          p = e + 1;
+          break;
+        }
+        default: {
+          // '/': a comment, or division.
+          const c2 = t.charCodeAt(p + 1);
+          if (c2 === 47) {
+            let e = t.indexOf('\n', p);
+            if (e < 0) e = t.length;
+            this.onLineComment(p, e);
+            p = e;
+          } else if (c2 === 42) {
+            const e = t.indexOf('*/', p + 2);
+            if (e < 0) throw new Unsure('unterminated comment');
+            p = e + 2;
+          } else p++;
+        }
+      }
+      SPECIAL.lastIndex = p;
+    }
+    this.bracket = '}';
+    this.token(Tok.Close, p - 1, p, true);
+    return p;
+  }
+
   /** End of a "…" or '…' literal starting at p. */
   private quoted(p: number, quote: number): number {
     const t = this.text;
@@ -149,6 +216,9 @@ class Lexer {
     throw new Unsure('unterminated literal');
   }
 }
+
+/** What matters inside a brace group: brackets, literal quotes, and '/' (comments). */
+const SPECIAL = /[(){}[\]"'`/]/g;
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
@@ -184,6 +254,7 @@ function skim(source: SourceText): ParsedGoFile {
    */
   const skipGroup = (isDeclGroup = false): number => {
     // 'D' stands for the parenthesis of a declaration group.
+    if (!isDeclGroup && lx.bracket === '{') return lx.skipBraces();
     const stack = [isDeclGroup ? 'D' : lx.bracket];
     let prevWord = '';
     while (stack.length > 0) {
