@@ -17,6 +17,7 @@ import { parseAsmFile } from '../src/parse/asmfile.js';
 import type { FileConstraint } from '../src/model/types.js';
 import { scanToJson } from '../src/report/json.js';
 import { scanSync } from '../src/scan/scan.js';
+import { mayDeclare } from '../src/model/packages.js';
 import { signatureDrifts } from '../src/judge/shape.js';
 
 describe('directive text (cmd/compile noder rules)', () => {
@@ -240,5 +241,28 @@ describe('the JSON report in chunks', () => {
     const result = scanSync([dir]);
     const text = scanToJson(result);
     expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+  });
+});
+
+describe('which files can declare a name (the rest of a package is not parsed for it)', () => {
+  test.each([
+    ['func f() {}', true],
+    ['func\tf[T any]() {}', true],
+    ['var f int', true],
+    ['var (\n\tf int\n)', true],
+    ['var (a int; f int)', true],
+    ['var a, f int', true],
+    ['var a, /* c */ f int', true],
+    ['var(f int)', true],
+    ['func (r T) g() { x.f() }', false],
+    ['func g() { ff(); fx := 1 }', false],
+    ['const name = "f!"', false],
+    ['type T struct{ a, f int }', true], // a superset: the parser decides
+  ])('%j → %s', (src, expected) => {
+    expect(mayDeclare(Buffer.from(`package p\n\n${src}\n`), 'f')).toBe(expected);
+  });
+  test('a name that is not ASCII', () => {
+    expect(mayDeclare(Buffer.from('package p\nvar größe int\n'), 'größe')).toBe(true);
+    expect(mayDeclare(Buffer.from('package p\nvar x = größeX\n'), 'größe')).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Command, Option } from 'clipanion';
 import { LinkfixCommand, treePaths } from './command.js';
 import { isNumber, applyCascade, isInteger, isAtLeast } from 'typanion';
@@ -59,7 +60,8 @@ export class ScanCommand extends LinkfixCommand {
     }
     if (this.format === 'json') {
       const { scanJsonChunks } = await import('../report/json.js');
-      for (const chunk of scanJsonChunks(result)) stdout.write(chunk);
+      // A pipe takes the report as fast as its reader does: wait for it rather than queue the whole report.
+      for (const chunk of scanJsonChunks(result)) if (!stdout.write(chunk)) await once(stdout, 'drain');
     } else if (this.format === 'sarif') {
       const [{ toSarif }, { plan }, { applyPlan }] = await Promise.all([import('../report/sarif.js'), import('../fix/plan.js'), import('../fix/apply.js')]);
       const fixPlan = plan(result);

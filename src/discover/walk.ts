@@ -75,7 +75,7 @@ function* walkDir(
     report({ severity: 'error', file: rel(dir), line: null, message: describeFsError(e, 'cannot read directory') });
     return;
   }
-  const own = loadIgnore(dir);
+  const own = entries.some((e) => e.name === '.gitignore') ? loadIgnore(dir) : null;
   const here = own ? [...levels, own] : levels;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {

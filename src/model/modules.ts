@@ -29,7 +29,7 @@ export class ModuleIndex {
   readonly modules: Module[] = [];
 
   constructor(
-    private readonly base: string,
+    readonly base: string,
     private readonly report: (m: ScanMessage) => void,
   ) {}
 

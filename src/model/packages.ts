@@ -175,11 +175,6 @@ export class SourceStore {
     }
   }
 
-  /** Drops the bytes read for declaration lookups in `dir` (they are only needed while its package is classified). */
-  forgetDirectoryBytes(dir: string): void {
-    this.bytesByDir.delete(dir);
-  }
-
   /** The bytes of a directory's .go files, read once: several names may be looked up in one package. */
   private dirBytes(dir: string): Map<string, Buffer> {
     let files = this.bytesByDir.get(dir);
@@ -214,10 +209,30 @@ export class SourceStore {
  * Can `bytes` declare a package-level func or var `name`? In a declaration the
  * token before the name is `func`, `var`, `(` or a separator (newline, `;`,
  * `,`), or a comment ends there; a file without such an occurrence is not
- * parsed. (Read as latin1: the test only needs ASCII around the name.)
+ * parsed. The test is on bytes: only ASCII around the name matters.
  */
-function mayDeclare(bytes: Buffer, name: string): boolean {
-  if (!bytes.includes(name)) return false;
-  const escaped = Buffer.from(name).toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?:^|[\\n,;(]|\\bfunc|\\bvar|\\*/)\\s*${escaped}(?![\\w\\x80-\\xff])`).test(bytes.toString('latin1'));
+export function mayDeclare(bytes: Buffer, name: string): boolean {
+  const needle = Buffer.from(name);
+  for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
+    const after = bytes[at + needle.length];
+    if (after !== undefined && isIdentByte(after)) continue;
+    let before = at;
+    let newline = false;
+    for (let b = bytes[before - 1]; b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a; b = bytes[--before - 1]) newline ||= b === 0x0a;
+    if (newline) return true;
+    const prev = bytes[before - 1];
+    if (prev === 0x2c || prev === 0x3b || prev === 0x28) return true; // , ; (
+    if (prev === 0x2f && bytes[before - 2] === 0x2a) return true; // */
+    if (endsWithWord(bytes, before, 'func') || endsWithWord(bytes, before, 'var')) return true;
+  }
+  return false;
+}
+
+const isIdentByte = (b: number): boolean => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b >= 0x80;
+
+/** Does the word `word` end at `end` (and start at a word boundary)? */
+function endsWithWord(bytes: Buffer, end: number, word: string): boolean {
+  const start = end - word.length;
+  if (start < 0 || bytes.toString('latin1', start, end) !== word) return false;
+  return start === 0 || !isIdentByte(bytes[start - 1]!);
 }

@@ -22,7 +22,6 @@ export class SourceText {
   readonly bomBytes: number;
   /** Line (1-based) of the first byte that is not valid UTF-8, or null. */
   readonly invalidUtf8Line: number | null;
-  readonly crlf: boolean;
   private readonly ascii: boolean;
   private lineStarts: number[] | undefined;
   private lineStartBytes: number[] | undefined;
@@ -31,7 +30,6 @@ export class SourceText {
     this.text = text;
     this.bomBytes = bomBytes;
     this.invalidUtf8Line = invalidUtf8Line;
-    this.crlf = text.includes('\r\n');
     // Replacement characters from invalid bytes make the string longer in bytes
     // than the file, so only a valid all-ASCII text takes the fast path.
     this.ascii = invalidUtf8Line === null && Buffer.byteLength(text) === text.length;
@@ -61,6 +59,11 @@ export class SourceText {
   static fromString(text: string): SourceText {
     const hasBom = text.startsWith(BOM);
     return new SourceText(hasBom ? text.slice(1) : text, hasBom ? 3 : 0, null);
+  }
+
+  /** Does the file end its lines with CRLF? (Edits keep its line endings.) */
+  get crlf(): boolean {
+    return this.text.includes('\r\n');
   }
 
   private starts(): number[] {

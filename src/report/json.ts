@@ -29,12 +29,15 @@ function report(result: ScanResult): Record<string, unknown> {
   };
 }
 
-const indent = (text: string, pad: string): string => text.replace(/^/gm, pad);
+const indent = (text: string, pad: string): string => pad + text.replaceAll('\n', `\n${pad}`);
+
+/** Array elements are batched into pieces of about this many characters (one write each). */
+const PIECE = 1 << 16;
 
 /**
  * The report in pieces — together exactly `JSON.stringify(report, null, 2)` —
- * one per array element, so that the report of a huge tree is never held as
- * one string.
+ * a batch of array elements each, so that the report of a huge tree is never
+ * held as one string.
  */
 export function* scanJsonChunks(result: ScanResult): Generator<string> {
   const entries = Object.entries(report(result));
@@ -42,9 +45,15 @@ export function* scanJsonChunks(result: ScanResult): Generator<string> {
   for (const [i, [key, value]] of entries.entries()) {
     const comma = i < entries.length - 1 ? ',' : '';
     if (Array.isArray(value) && value.length > 0) {
-      yield `  ${JSON.stringify(key)}: [\n`;
-      for (const [j, element] of value.entries()) yield `${indent(JSON.stringify(element, null, 2), '    ')}${j < value.length - 1 ? ',' : ''}\n`;
-      yield `  ]${comma}\n`;
+      let piece = `  ${JSON.stringify(key)}: [\n`;
+      for (const [j, element] of value.entries()) {
+        piece += `${indent(JSON.stringify(element, null, 2), '    ')}${j < value.length - 1 ? ',' : ''}\n`;
+        if (piece.length >= PIECE) {
+          yield piece;
+          piece = '';
+        }
+      }
+      yield `${piece}  ]${comma}\n`;
     } else {
       yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ').trimStart()}${comma}\n`;
     }

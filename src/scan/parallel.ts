@@ -1,74 +1,135 @@
-// Runs the per-file stage over several threads. Results come back in the
-// order of the input, so a parallel scan equals a sequential one.
+// Runs directory units on several threads. Each worker and the main thread
+// take units from one queue, largest first (so that a big package such as
+// runtime does not come last); results are kept by unit index, so a parallel
+// scan equals a sequential one. Only small, classified results cross threads.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DiscoveredFile } from '../discover/walk.js';
-import { fromData, readAndParse, type FileResult, type FileResultData } from '../parse/file.js';
+import type { ModuleIndex } from '../model/modules.js';
+import { scanUnit, type DirectoryUnit, type UnitResult } from './unit.js';
+import type { WorkerRequest } from './unit-worker.js';
 
-const WORKER = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
+const WORKER = fileURLToPath(new URL('./unit-worker.js', import.meta.url));
 
 /**
- * Below this many files a worker's start-up (loading the parsers) costs more
- * than it saves. Measured with npm run bench on 2 cores: GOROOT/src (6k files)
- * took 0.84 s on one thread and 0.98 s on two; ten copies of it (60k files)
- * took 5.4 s on one and 4.5 s on two.
+ * Below this many files a worker's start-up costs more than it saves.
+ * Measured with npm run bench on 2 cores (see the figures in bench/).
  */
 export const MIN_FILES_FOR_WORKERS = 20_000;
 
-/** How many threads to use for `fileCount` files: `requested`, or one per core (at most 4) on large trees. */
-export function threadCount(fileCount: number, requested?: number): number {
-  // Running from TypeScript sources (tests) there is no compiled worker: stay on this thread.
+/** Units each worker is given ahead, so that it never waits for the busy main thread. */
+const AHEAD = 4;
+
+/** The most threads a scan will use, or 1 where no compiled worker exists (tests run from TypeScript sources). */
+export function maxThreads(requested?: number): number {
   if (!existsSync(WORKER)) return 1;
-  if (requested !== undefined) return Math.max(1, requested);
-  return fileCount >= MIN_FILES_FOR_WORKERS ? Math.max(1, Math.min(availableParallelism(), 4)) : 1;
+  return requested !== undefined ? Math.max(1, requested) : Math.max(1, Math.min(availableParallelism(), 4));
 }
 
 export type Progress = (done: number, total: number) => void;
 
-/** Reads and parses on the calling thread, telling `progress` every 256 files. */
-function readAndParseHere(files: DiscoveredFile[], progress: Progress | undefined, scale: number, total: number, each: (r: FileResult, i: number) => void): void {
-  files.forEach((f, i) => {
-    if (progress && (i + 1) % 256 === 0) progress(Math.min(total, (i + 1) * scale), total);
-    each(readAndParse(f.path, f.kind), i);
+/** Worker threads, started early (while the walk still runs) so that their start-up overlaps it. */
+export class WorkerPool {
+  private readonly workers: Worker[];
+
+  constructor(count: number) {
+    // Options for the main script (e.g. --input-type) do not apply to a worker file.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && !a.startsWith('--eval') && a !== '-e');
+    this.workers = Array.from({ length: count }, () => new Worker(WORKER, { execArgv }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /** Scans `units` on the workers and this thread. */
+  run(units: DirectoryUnit[], modules: ModuleIndex, progress?: Progress): Promise<UnitResult[]> {
+    const init: WorkerRequest = { init: { base: modules.base, moduleDirs: modules.modules.map((m) => m.dir) } };
+    for (const w of this.workers) w.postMessage(init);
+    return new Promise((resolve, reject) => {
+      const tracker = new ProgressTracker(units, progress);
+      const results: UnitResult[] = new Array(units.length);
+      const order = units.map((_, i) => i).sort((a, b) => units[b]!.files.length - units[a]!.files.length);
+      let taken = 0;
+      let finished = 0;
+      let failed = false;
+      const fail = (e: unknown): void => {
+        failed = true;
+        reject(e);
+      };
+      const finish = (index: number, result: UnitResult): void => {
+        results[index] = result;
+        tracker.done(units[index]!);
+        if (++finished === units.length) resolve(results);
+      };
+      const feed = (w: Worker, inFlight: { n: number }): void => {
+        for (; inFlight.n < AHEAD && taken < order.length; inFlight.n++) {
+          const index = order[taken++]!;
+          w.postMessage({ index, unit: units[index]! } satisfies WorkerRequest);
+        }
+      };
+      for (const w of this.workers) {
+        const inFlight = { n: 0 };
+        w.on('message', ({ index, result }: { index: number; result: UnitResult }) => {
+          inFlight.n--;
+          finish(index, result);
+          feed(w, inFlight);
+        });
+        w.on('error', fail);
+        w.on('exit', (code) => {
+          if (finished < units.length && !failed) fail(new Error(`scan worker exited with code ${code}`));
+        });
+        feed(w, inFlight);
+      }
+      if (units.length === 0) resolve(results);
+      // This thread takes one unit at a time and then lets the workers' messages in.
+      const mainTurn = (): void => {
+        if (failed || taken >= order.length) return;
+        const index = order[taken++]!;
+        try {
+          finish(index, scanUnit(units[index]!, modules));
+        } catch (e) {
+          fail(e);
+          return;
+        }
+        setImmediate(mainTurn);
+      };
+      mainTurn();
+    });
+  }
+}
+
+/** Scans `units` on this thread. */
+export function runHere(units: DirectoryUnit[], modules: ModuleIndex, progress?: Progress): UnitResult[] {
+  const tracker = new ProgressTracker(units, progress);
+  return units.map((unit) => {
+    const result = scanUnit(unit, modules);
+    tracker.done(unit);
+    return result;
   });
 }
 
-/** Hands every file's result to `take`, in the order of `files`. */
-export async function readAndParseAll(files: DiscoveredFile[], threads: number, take: (r: FileResult) => void, progress?: Progress): Promise<void> {
-  if (threads <= 1) {
-    readAndParseHere(files, progress, 1, files.length, take);
-    progress?.(files.length, files.length);
-    return;
+/** Tells `progress` how many files are done, at most every 256 files and once at the end. */
+class ProgressTracker {
+  private readonly total: number;
+  private files = 0;
+  private told = 0;
+
+  constructor(
+    units: DirectoryUnit[],
+    private readonly progress: Progress | undefined,
+  ) {
+    this.total = units.reduce((n, u) => n + u.files.length, 0);
+    if (units.length === 0) progress?.(0, 0);
   }
-  // Interleave so that each thread gets a share of every directory (std's big runtime files cluster).
-  const shares: DiscoveredFile[][] = Array.from({ length: threads }, () => []);
-  files.forEach((f, i) => shares[i % threads]!.push(f));
-  // Options for the main script (e.g. --input-type) do not apply to a worker file.
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && !a.startsWith('--eval') && a !== '-e');
-  const workers = shares.slice(1).map(() => new Worker(WORKER, { execArgv }));
-  try {
-    const pending = workers.map(
-      (w, i) =>
-        new Promise<FileResultData[]>((resolve, reject) => {
-          w.once('message', resolve);
-          w.once('error', reject);
-          w.postMessage(shares[i + 1]);
-        }),
-    );
-    // This thread takes the first share while the workers run (its progress stands for everyone's).
-    const mine: FileResult[] = [];
-    readAndParseHere(shares[0]!, progress, threads, files.length, (r) => mine.push(r));
-    const theirs = await Promise.all(pending);
-    progress?.(files.length, files.length);
-    for (let i = 0; i < files.length; i++) {
-      const w = i % threads;
-      const j = Math.floor(i / threads);
-      take(w === 0 ? mine[j]! : fromData(theirs[w - 1]![j]!));
+
+  done(unit: DirectoryUnit): void {
+    this.files += unit.files.length;
+    if (this.progress && (this.files - this.told >= 256 || this.files === this.total)) {
+      this.told = this.files;
+      this.progress(this.files, this.total);
     }
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
   }
 }

@@ -1,14 +1,14 @@
-// scan: discover files → prefilter → parse → model packages → classify.
+// scan: discover files → per directory (prefilter → parse → model → classify)
+// → settle handshakes across the workspace.
 
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { classifyPackage, settleHandshake, type PushSite } from '../classify/classify.js';
 import { discoverFiles, type DiscoveredFile, type DiscoverOptions } from '../discover/walk.js';
-import { readAndParse, type FileResult } from '../parse/file.js';
-import { readAndParseAll, threadCount, type Progress } from './parallel.js';
-import { splitSymbol } from '../parse/directive.js';
 import { ModuleIndex } from '../model/modules.js';
-import { SourceStore, type AsmFile } from '../model/packages.js';
-import type { AsmDefinition, Finding, ScanMessage, ScanResult } from '../model/types.js';
+import { SourceStore } from '../model/packages.js';
+import type { ScanMessage, ScanResult } from '../model/types.js';
+import { MIN_FILES_FOR_WORKERS, maxThreads, runHere, WorkerPool, type Progress } from './parallel.js';
+import { groupByDirectory, type DirectoryUnit, type UnitResult } from './unit.js';
 
 export interface ScanOptions extends DiscoverOptions {
   /** Directory that reported paths are relative to (default: the current directory). */
@@ -21,128 +21,88 @@ export interface ScanOptions extends DiscoverOptions {
 
 /** Scans on the calling thread only. */
 export function scanSync(paths: string[], options: ScanOptions = {}): ScanResult {
-  const run = startScan(paths, options);
-  for (const f of run.files) run.take(readAndParse(f.path, f.kind));
-  return finishScan(run);
+  const walk = walkTree(paths, options, () => {});
+  return finishScan(walk, runHere(walk.units, walk.modules, options.onProgress));
 }
 
-/** Scans, reading and parsing files in worker threads when there are enough of them. */
+/** Scans, reading and parsing directories in worker threads when there are enough files. */
 export async function scan(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
-  const run = startScan(paths, options);
-  await readAndParseAll(run.files, threadCount(run.files.length, options.threads), run.take, options.onProgress);
-  return finishScan(run);
+  const threads = maxThreads(options.threads);
+  const workers: { pool: WorkerPool | null } = { pool: null };
+  try {
+    // Workers start as soon as the walk shows they will pay off, and load while it goes on.
+    const walk = walkTree(paths, options, (seen) => {
+      if (!workers.pool && threads > 1 && (options.threads !== undefined || seen >= MIN_FILES_FOR_WORKERS)) workers.pool = new WorkerPool(threads - 1);
+    });
+    const results = workers.pool ? await workers.pool.run(walk.units, walk.modules, options.onProgress) : runHere(walk.units, walk.modules, options.onProgress);
+    return finishScan(walk, results);
+  } finally {
+    await workers.pool?.close();
+  }
 }
 
-interface ScanRun {
+interface Walk {
   started: number;
   base: string;
   messages: ScanMessage[];
   modules: ModuleIndex;
-  store: SourceStore;
-  files: DiscoveredFile[];
-  /**
-   * Takes one file's result as it comes: assembly is classified at once, Go
-   * files join the store. Nothing holds every result, so a large tree's texts
-   * do not all stay alive to the end.
-   */
-  take: (result: FileResult) => void;
-  asmFindings: Finding[];
-  asmDefinitions: AsmDefinition[];
+  filesSeen: number;
+  units: DirectoryUnit[];
 }
 
-function startScan(paths: string[], options: ScanOptions): ScanRun {
+/** Finds the files, groups them by directory, and loads every module they belong to (so that any unit resolves targets alike). */
+function walkTree(paths: string[], options: ScanOptions, onFile: (seen: number) => void): Walk {
   const started = performance.now();
   const base = options.base ?? process.cwd();
   const messages: ScanMessage[] = [];
-  const report = (m: ScanMessage): void => void messages.push(m);
-  const modules = new ModuleIndex(base, report);
-  const store = new SourceStore(modules, report);
-  const files = [...discoverFiles(paths.length > 0 ? paths : ['.'], options, report, (p) => modules.rel(p))];
-  const asmFindings: Finding[] = [];
-  const asmDefinitions: AsmDefinition[] = [];
-  const take = (result: FileResult): void => {
-    const asm = store.register(result);
-    if (asm) asmFindings.push(...classifyAsm(asm, modules, asmDefinitions));
-    modules.moduleFor(dirname(result.path));
-  };
-  return { started, base, messages, modules, store, files, take, asmFindings, asmDefinitions };
+  const modules = new ModuleIndex(base, (m) => void messages.push(m));
+  const files: DiscoveredFile[] = [];
+  for (const file of discoverFiles(paths.length > 0 ? paths : ['.'], options, (m) => void messages.push(m), (p) => modules.rel(p))) {
+    files.push(file);
+    onFile(files.length);
+  }
+  const units = groupByDirectory(files);
+  for (const unit of units) modules.moduleFor(unit.dir);
+  return { started, base, messages, modules, filesSeen: files.length, units };
 }
 
-function finishScan({ started, base, messages, modules, store, files, asmFindings, asmDefinitions }: ScanRun): ScanResult {
-  const scanned = store.allPackages();
+function finishScan({ started, base, messages, modules, filesSeen, units }: Walk, results: UnitResult[]): ScanResult {
   const pushes = new Map<string, PushSite>();
   const addPushes = (list: PushSite[]): void => {
     for (const p of list) if (!pushes.has(p.symbol)) pushes.set(p.symbol, p);
   };
-  const classified = scanned.map((pkg) => {
-    const c = { pkg, ...classifyPackage(pkg, store, modules) };
-    store.forgetDirectoryBytes(pkg.dir);
-    return c;
-  });
-  for (const c of classified) addPushes(c.pushes);
+  for (const r of results) {
+    addPushes(r.pushes);
+    messages.push(...r.messages);
+  }
 
   // A pull into this module or the workspace may target a package outside the
   // scanned paths: read that package's pushes too, without reporting its findings.
-  const scannedDirs = new Set(scanned.map((p) => p.dir));
-  for (const { pkg, findings } of classified) {
-    for (const f of findings) {
-      if (f.kind !== 'pull' || (f.target.kind !== 'same-module' && f.target.kind !== 'workspace')) continue;
-      const { dir } = modules.resolve(f.target.importPath, pkg.module);
-      if (!dir || scannedDirs.has(dir)) continue;
-      scannedDirs.add(dir);
-      const target = store.loadPackageDir(dir);
-      if (target) addPushes(classifyPackage(target, store, modules).pushes);
-    }
+  const store = new SourceStore(modules, (m) => void messages.push(m));
+  const scannedDirs = new Set(units.map((u) => u.dir));
+  for (const f of results.flatMap((r) => r.findings)) {
+    if (f.kind !== 'pull' || (f.target.kind !== 'same-module' && f.target.kind !== 'workspace')) continue;
+    const { dir } = modules.resolve(f.target.importPath, modules.moduleFor(dirname(resolve(base, f.file))));
+    if (!dir || scannedDirs.has(dir)) continue;
+    scannedDirs.add(dir);
+    const target = store.loadPackageDir(dir);
+    if (target) addPushes(classifyPackage(target, store, modules).pushes);
   }
-  const findings = classified.flatMap((c) => c.findings).map((f) => settleHandshake(f, pushes));
 
-  findings.push(...asmFindings);
-
+  const findings = results.flatMap((r) => r.findings.map((f) => settleHandshake(f, pushes)));
+  const asmDefinitions = results.flatMap((r) => r.asmDefinitions);
   findings.sort((a, b) => compare(a.file, b.file) || a.span.start.offset - b.span.start.offset);
+  asmDefinitions.sort((a, b) => compare(a.file, b.file) || a.line - b.line);
   messages.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
+  const filesParsed = results.reduce((n, r) => n + r.filesParsed, store.filesParsed);
   return {
     base,
     modules: modules.info(),
     findings,
     asmDefinitions,
     messages,
-    stats: { filesSeen: files.length, filesParsed: store.filesParsed, durationMs: Math.round(performance.now() - started) },
+    stats: { filesSeen, filesParsed, durationMs: Math.round(performance.now() - started) },
   };
-}
-
-/** Cross-package `pkg·sym(SB)` references are asm pulls; TEXT lines are recorded as definitions. */
-function classifyAsm(asm: AsmFile, modules: ModuleIndex, definitions: AsmDefinition[]): Finding[] {
-  const dir = dirname(asm.path);
-  const module = modules.moduleFor(dir);
-  const own = modules.importPath(dir);
-  const qualify = (symbol: string): string => (symbol.startsWith('.') ? `${own ?? ''}${symbol}` : symbol);
-  for (const def of asm.parsed.definitions) {
-    definitions.push({ file: asm.rel, line: def.line, symbol: qualify(def.symbol), abi: def.abi });
-  }
-  const findings: Finding[] = [];
-  for (const ref of asm.parsed.references) {
-    if (ref.symbol.startsWith('.')) continue;
-    const split = splitSymbol(ref.symbol);
-    if (!split || split.importPath === own) continue;
-    const target = { raw: ref.symbol, ...split, kind: modules.resolve(split.importPath, module).kind };
-    findings.push({
-      kind: 'asm-pull',
-      verb: 'asm',
-      file: asm.rel,
-      span: asm.parsed.source.span(ref.start, ref.end),
-      package: own,
-      module: module?.path ?? null,
-      localName: null,
-      target,
-      declaration: null,
-      importsUnsafe: false,
-      constraint: asm.constraint,
-      generated: false,
-      invalid: null,
-      reason: `assembly references ${ref.symbol} (${ref.abi}) in package ${split.importPath}`,
-    });
-  }
-  return findings;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
