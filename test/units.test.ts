@@ -17,7 +17,7 @@ import { parseAsmFile } from '../src/parse/asmfile.js';
 import type { FileConstraint } from '../src/model/types.js';
 import { scanToJson } from '../src/report/json.js';
 import { scanSync } from '../src/scan/scan.js';
-import { mayDeclare } from '../src/model/packages.js';
+import { declarers } from '../src/model/packages.js';
 import { signatureDrifts } from '../src/judge/shape.js';
 
 describe('directive text (cmd/compile noder rules)', () => {
@@ -242,7 +242,16 @@ describe('the JSON report in chunks', () => {
     const text = scanToJson(result);
     expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
   });
+  test.each([255, 256, 257, 600])('%i findings: batches join into the same text', (n) => {
+    const result = scanSync(['fixtures/scan']);
+    const findings = Array.from({ length: n }, (_, i) => result.findings[i % result.findings.length]!);
+    const text = scanToJson({ ...result, findings });
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+    expect(JSON.parse(text).findings).toHaveLength(n);
+  });
 });
+
+const mayDeclare = (src: string, name: string): boolean => declarers(new Map([['p.go', Buffer.from(src)]]), [name]).has(name);
 
 describe('which files can declare a name (the rest of a package is not parsed for it)', () => {
   test.each([
@@ -259,10 +268,17 @@ describe('which files can declare a name (the rest of a package is not parsed fo
     ['const name = "f!"', false],
     ['type T struct{ a, f int }', true], // a superset: the parser decides
   ])('%j → %s', (src, expected) => {
-    expect(mayDeclare(Buffer.from(`package p\n\n${src}\n`), 'f')).toBe(expected);
+    expect(mayDeclare(`package p\n\n${src}\n`, 'f')).toBe(expected);
   });
   test('a name that is not ASCII', () => {
-    expect(mayDeclare(Buffer.from('package p\nvar größe int\n'), 'größe')).toBe(true);
-    expect(mayDeclare(Buffer.from('package p\nvar x = größeX\n'), 'größe')).toBe(false);
+    expect(mayDeclare('package p\nvar größe int\n', 'größe')).toBe(true);
+    expect(mayDeclare('package p\nvar x = größeX\n', 'größe')).toBe(false);
+  });
+  test('one pass finds the candidates of every name', () => {
+    const files = new Map([
+      ['a.go', Buffer.from('package p\nfunc f() {}\nvar (\n\tg, h int\n)\n')],
+      ['b.go', Buffer.from('package p\nfunc k() { f(); g = 1 }\n')],
+    ]);
+    expect(Object.fromEntries(declarers(files, ['f', 'g', 'h', 'k', 'x']))).toEqual({ f: ['a.go'], g: ['a.go', 'b.go'], h: ['a.go'], k: ['b.go'] });
   });
 });

@@ -79,7 +79,7 @@ function* walkDir(
   const here = own ? [...levels, own] : levels;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    const path = join(dir, entry.name);
+    const path = dir + sep + entry.name; // dir is already normalised
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {

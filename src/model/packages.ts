@@ -50,6 +50,7 @@ export class SourceStore {
   private readonly bytesByDir = new Map<string, Map<string, Buffer>>();
   private readonly packages = new Map<string, Package>();
   private readonly dirListings = new Map<string, string[]>();
+  private readonly declarersByDir = new Map<string, Map<string, string[]>>();
   filesParsed = 0;
 
   constructor(
@@ -64,16 +65,15 @@ export class SourceStore {
    * its package, an assembly file is returned for the asm classifier.
    */
   register(result: FileResult): AsmFile | null {
-    const rel = this.modules.rel(result.path);
     switch (result.kind) {
       case 'unreadable':
-        this.report({ severity: 'error', file: rel, line: null, message: result.message });
+        this.report({ severity: 'error', file: this.modules.rel(result.path), line: null, message: result.message });
         return null;
       case 'skipped':
         return null;
       case 'asm':
         this.filesParsed++;
-        return { path: result.path, rel, parsed: result.parsed, constraint: fileConstraint(result.path, result.parsed.goBuild, result.parsed.plusBuild) };
+        return { path: result.path, rel: this.modules.rel(result.path), parsed: result.parsed, constraint: fileConstraint(result.path, result.parsed.goBuild, result.parsed.plusBuild) };
       case 'go': {
         const file = this.goFile(result.path, result.parsed);
         this.parsed.set(result.path, file);
@@ -167,12 +167,37 @@ export class SourceStore {
     return fallback;
   }
 
-  /** The package's files that mention `name`, parsed one by one as the caller asks for them. */
+  /** The package's files that declare `name`, parsed one by one as the caller asks for them. */
   private *packageFiles(pkg: Package, name: string): Generator<GoFile> {
-    for (const [path, bytes] of this.dirBytes(pkg.dir)) {
-      const file = this.parsed.has(path) ? this.parsed.get(path)! : mayDeclare(bytes, name) ? this.loadGo(path, bytes, false) : null;
+    const files = this.dirBytes(pkg.dir);
+    const index = this.declarerIndex(pkg.dir, files);
+    const candidates = new Set(index.has(name) ? index.get(name)! : declarers(files, [name]).get(name));
+    for (const [path, bytes] of files) {
+      const file = this.parsed.has(path) ? this.parsed.get(path)! : candidates.has(path) ? this.loadGo(path, bytes, false) : null;
       if (file && file.parsed.packageName === pkg.name && file.parsed.decls.has(name)) yield file;
     }
+  }
+
+  /**
+   * For every name that a directive in `dir` binds but its own file does not
+   * declare, the files that may declare it: found in one pass over the
+   * directory rather than one per name.
+   */
+  private declarerIndex(dir: string, files: Map<string, Buffer>): Map<string, string[]> {
+    let index = this.declarersByDir.get(dir);
+    if (!index) {
+      const names = new Set<string>();
+      for (const pkg of this.packages.values()) {
+        if (pkg.dir !== dir) continue;
+        for (const file of pkg.files) {
+          for (const { args } of file.parsed.directives) if (args[0] && !file.parsed.decls.has(args[0])) names.add(args[0]);
+        }
+      }
+      index = declarers(files, names);
+      for (const name of names) if (!index.has(name)) index.set(name, []);
+      this.declarersByDir.set(dir, index);
+    }
+    return index;
   }
 
   /** The bytes of a directory's .go files, read once: several names may be looked up in one package. */
@@ -206,33 +231,26 @@ export class SourceStore {
 }
 
 /**
- * Can `bytes` declare a package-level func or var `name`? In a declaration the
- * token before the name is `func`, `var`, `(` or a separator (newline, `;`,
- * `,`), or a comment ends there; a file without such an occurrence is not
- * parsed. The test is on bytes: only ASCII around the name matters.
+ * Which of `files` can declare a package-level func or var named one of
+ * `names`? In a declaration the token before the name is `func`, `var`, `(`
+ * or a separator (newline, `;`, `,`), or a comment ends there; a file without
+ * such an occurrence is not parsed for the name. Files are read as latin1:
+ * only ASCII matters around a name (and a name that is not ASCII is matched
+ * by its UTF-8 bytes).
  */
-export function mayDeclare(bytes: Buffer, name: string): boolean {
-  const needle = Buffer.from(name);
-  for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
-    const after = bytes[at + needle.length];
-    if (after !== undefined && isIdentByte(after)) continue;
-    let before = at;
-    let newline = false;
-    for (let b = bytes[before - 1]; b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a; b = bytes[--before - 1]) newline ||= b === 0x0a;
-    if (newline) return true;
-    const prev = bytes[before - 1];
-    if (prev === 0x2c || prev === 0x3b || prev === 0x28) return true; // , ; (
-    if (prev === 0x2f && bytes[before - 2] === 0x2a) return true; // */
-    if (endsWithWord(bytes, before, 'func') || endsWithWord(bytes, before, 'var')) return true;
+export function declarers(files: Map<string, Buffer>, names: Iterable<string>): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  const byBytes = new Map([...names].map((n) => [Buffer.from(n).toString('latin1'), n]));
+  if (byBytes.size === 0) return found;
+  const alternatives = [...byBytes.keys()].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const pattern = new RegExp(`(?:[\\n,;(]|\\bfunc|\\bvar|\\*/)\\s*(${alternatives})(?![\\w\\x80-\\xff])`, 'g');
+  for (const [path, bytes] of files) {
+    for (const m of bytes.toString('latin1').matchAll(pattern)) {
+      const name = byBytes.get(m[1]!)!;
+      const paths = found.get(name) ?? [];
+      if (paths[paths.length - 1] !== path) paths.push(path);
+      found.set(name, paths);
+    }
   }
-  return false;
-}
-
-const isIdentByte = (b: number): boolean => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b >= 0x80;
-
-/** Does the word `word` end at `end` (and start at a word boundary)? */
-function endsWithWord(bytes: Buffer, end: number, word: string): boolean {
-  const start = end - word.length;
-  if (start < 0 || bytes.toString('latin1', start, end) !== word) return false;
-  return start === 0 || !isIdentByte(bytes[start - 1]!);
+  return found;
 }

@@ -45,9 +45,9 @@ export function readAndParse(path: string, kind: 'go' | 'asm'): FileResult {
     try {
       const n = readSync(fd, scratch, 0, scratch.length, 0);
       if (n < scratch.length) {
-        const head = scratch.subarray(0, n);
-        if (!head.includes(PREFILTER[kind])) return { kind: 'skipped', path };
-        bytes = Buffer.from(head);
+        // Parsing decodes the bytes at once, so the scratch buffer itself can be handed on.
+        bytes = scratch.subarray(0, n);
+        if (!bytes.includes(PREFILTER[kind])) return { kind: 'skipped', path };
       } else bytes = readFileSync(fd);
     } finally {
       closeSync(fd);

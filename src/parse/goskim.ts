@@ -138,14 +138,14 @@ class Lexer {
   }
 
   /**
-   * Skips a brace group whose `{` is the current token, without tokenising it:
-   * only brackets, comments and literals matter inside a body. Brackets must
-   * still balance and literals end; the group's closing `}` becomes the current
-   * token. Returns its end.
+   * Skips the bracket group whose opening bracket is the current token, without
+   * tokenising it: only brackets, comments and literals matter inside a body or
+   * a const/type group. Brackets must still balance and literals end; the
+   * group's closing bracket becomes the current token. Returns its end.
    */
-  skipBraces(): number {
+  skipBrackets(): number {
     const t = this.text;
-    const stack: number[] = [125];
+    const stack: number[] = [CLOSER_CODE[this.bracket]!];
     let p = this.end;
     SPECIAL.lastIndex = p;
     while (stack.length > 0) {
@@ -199,7 +199,7 @@ class Lexer {
       }
       SPECIAL.lastIndex = p;
     }
-    this.bracket = '}';
+    this.bracket = t[p - 1]!;
     this.token(Tok.Close, p - 1, p, true);
     return p;
   }
@@ -224,8 +224,7 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
 const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
 
-const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}', D: ')' };
-const DECL_GROUP_WORDS = new Set(['var', 'const', 'type', 'import']);
+const CLOSER_CODE: Record<string, number> = { '(': 41, '[': 93, '{': 125 };
 
 /** Skims a Go file; null when the file needs a real parser. */
 export function skimGoFile(source: SourceText): ParsedGoFile | null {
@@ -248,24 +247,21 @@ function skim(source: SourceText): ParsedGoFile {
 
   /**
    * Consumes a balanced group whose opening token is current; returns the end
-   * of its closing token. Statements end inside braces and inside the
-   * parentheses of a declaration group (`var (`, `const (`, `type (`, and the
-   * group being skipped when `isDeclGroup`), nowhere else.
+   * of its closing token. Braces are skipped by brackets alone; inside ( and [
+   * (signatures, types, initialisers) a statement cannot end, so a newline
+   * that would end one means the file needs the real parser.
    */
-  const skipGroup = (isDeclGroup = false): number => {
-    // 'D' stands for the parenthesis of a declaration group.
-    if (!isDeclGroup && lx.bracket === '{') return lx.skipBraces();
-    const stack = [isDeclGroup ? 'D' : lx.bracket];
-    let prevWord = '';
+  const skipGroup = (): number => {
+    if (lx.bracket === '{') return lx.skipBrackets();
+    const stack = [lx.bracket];
     while (stack.length > 0) {
       const tok = lx.next();
       if (tok === Tok.EOF) throw new Unsure('unbalanced');
-      if (tok === Tok.Open) stack.push(lx.bracket === '(' && DECL_GROUP_WORDS.has(prevWord) ? 'D' : lx.bracket);
-      else if (tok === Tok.Close && CLOSER[stack.pop()!] !== lx.bracket) throw new Unsure('mismatched bracket');
-      else if (tok === Tok.Semi && stack[stack.length - 1] !== '{' && stack[stack.length - 1] !== 'D') {
-        throw new Unsure('newline inside ( or [');
-      }
-      prevWord = tok === Tok.Ident ? lx.word : '';
+      if (tok === Tok.Open) {
+        if (lx.bracket === '{') lx.skipBrackets();
+        else stack.push(lx.bracket);
+      } else if (tok === Tok.Close && CLOSER_CODE[stack.pop()!] !== lx.bracket.charCodeAt(0)) throw new Unsure('mismatched bracket');
+      else if (tok === Tok.Semi) throw new Unsure('newline inside ( or [');
     }
     return lx.end;
   };
@@ -410,7 +406,7 @@ function skim(source: SourceText): ParsedGoFile {
   /** A const or type declaration: one statement, or a parenthesised group. */
   function skipStatement(): void {
     if (lx.next() === Tok.Open && lx.bracket === '(') {
-      skipGroup(true);
+      lx.skipBrackets();
       endOfDecl(lx.next());
       return;
     }

@@ -31,8 +31,8 @@ function report(result: ScanResult): Record<string, unknown> {
 
 const indent = (text: string, pad: string): string => pad + text.replaceAll('\n', `\n${pad}`);
 
-/** Array elements are batched into pieces of about this many characters (one write each). */
-const PIECE = 1 << 16;
+/** Array elements are written a batch at a time (one string and one write each). */
+const BATCH = 256;
 
 /**
  * The report in pieces — together exactly `JSON.stringify(report, null, 2)` —
@@ -45,15 +45,14 @@ export function* scanJsonChunks(result: ScanResult): Generator<string> {
   for (const [i, [key, value]] of entries.entries()) {
     const comma = i < entries.length - 1 ? ',' : '';
     if (Array.isArray(value) && value.length > 0) {
-      let piece = `  ${JSON.stringify(key)}: [\n`;
-      for (const [j, element] of value.entries()) {
-        piece += `${indent(JSON.stringify(element, null, 2), '    ')}${j < value.length - 1 ? ',' : ''}\n`;
-        if (piece.length >= PIECE) {
-          yield piece;
-          piece = '';
-        }
+      yield `  ${JSON.stringify(key)}: [\n`;
+      for (let from = 0; from < value.length; from += BATCH) {
+        // A batch as an array, less its brackets: its elements come out indented by two spaces.
+        const batch = JSON.stringify(value.slice(from, from + BATCH), null, 2);
+        const more = from + BATCH < value.length ? ',' : '';
+        yield `${indent(batch.slice(2, -2), '  ')}${more}\n`;
       }
-      yield `${piece}  ]${comma}\n`;
+      yield `  ]${comma}\n`;
     } else {
       yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ').trimStart()}${comma}\n`;
     }
