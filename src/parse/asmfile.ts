@@ -3,7 +3,7 @@
 // package, and `name<>` is a file-local static that never crosses packages.
 
 import { normaliseAsmSymbol } from './directive.js';
-import type { SourceText } from './source.js';
+import { detach, type SourceText } from './source.js';
 
 export interface AsmSymbolSite {
   /** Normalised symbol; starts with '.' when it names the file's own package. */
@@ -27,7 +27,7 @@ export interface ParsedAsmFile {
 // other than the separators below that has a `·` before its last character.
 // Every `(SB)` outside a comment is read backwards from there: this visits far
 // fewer places than matching a symbol pattern at every offset.
-const COMMENT_OR_SB = /\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|\(SB\)/g;
+const COMMENT_START_OR_SB = /\/[/*]|\(SB\)/g;
 const SEPARATORS = new Set([...',$()*+-<>;/"\''].map((c) => c.charCodeAt(0)));
 /** JavaScript's `\s`. */
 const isSpace = (c: number): boolean =>
@@ -42,8 +42,14 @@ export function parseAsmFile(source: SourceText): ParsedAsmFile {
   const text = source.text;
   const out: ParsedAsmFile = { source, definitions: [], references: [], goBuild: null, plusBuild: [] };
   readHeader(text, out);
-  for (const m of text.matchAll(COMMENT_OR_SB)) {
-    if (m[0] !== '(SB)') continue;
+  const pattern = new RegExp(COMMENT_START_OR_SB);
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    if (m[0] !== '(SB)') {
+      // Skip the comment (an unterminated block comment runs to the end).
+      const end = m[0] === '//' ? text.indexOf('\n', m.index) : text.indexOf('*/', m.index + 2);
+      pattern.lastIndex = end < 0 ? text.length : m[0] === '//' ? end : end + 2;
+      continue;
+    }
     const ref = referenceBefore(text, m.index);
     if (!ref) continue;
     const lineStart = source.lineStart(ref.start);
@@ -86,7 +92,7 @@ function referenceBefore(text: string, sb: number): { symbol: string; start: num
   while (start > 0 && isSymbolChar(text.charCodeAt(start - 1))) start--;
   const dot = text.indexOf('\u00b7', start);
   if (dot < 0 || dot >= end - 1) return null;
-  return { symbol: text.slice(start, end), start, abi };
+  return { symbol: detach(text.slice(start, end)), start, abi };
 }
 
 /** Build constraints sit in the comment lines before the first line of code. */

@@ -3,6 +3,8 @@
 // whitespace-separated fields are the verb and one or two arguments, and any
 // other field count is a usage error.
 
+import { detach } from './source.js';
+
 export interface DirectiveText {
   verb: 'linkname' | 'linknamestd';
   /** The arguments after the verb (1 or 2 for a well-formed directive). */
@@ -19,7 +21,7 @@ export function parseDirectiveComment(comment: string): DirectiveText | null {
   for (const [prefix, verb] of PREFIXES) {
     if (comment.startsWith(prefix)) {
       const fields = comment.slice(2).trim().split(/\s+/u);
-      return { verb, args: fields.slice(1) };
+      return { verb, args: fields.slice(1).map(detach) };
     }
   }
   return null;
@@ -31,7 +33,8 @@ export function isWellFormed(d: DirectiveText): boolean {
 }
 
 /**
- * Splits a linker symbol into import path and symbol: the package ends at the
+ * Splits a linker symbol into import { detach } from './source.js';
+import path and symbol: the package ends at the
  * first `.` after the last `/` (so `github.com/a/b/v2.sym` and
  * `reflect.(*rtype).Name` both split correctly). Returns null for a symbol with
  * no package (a C symbol). Escapes the linker uses in the last path element

@@ -3,7 +3,7 @@
 
 import type { DeclarationKind } from '../model/types.js';
 import { parseDirectiveComment, type DirectiveText } from './directive.js';
-import type { SourceText } from './source.js';
+import { detach, type SourceText } from './source.js';
 
 /**
  * The linker's name for a method's receiver: `(r *T[K])` → `(*T)`, `(T)` → `T`.
@@ -128,6 +128,6 @@ export function trimEnd(text: string, start: number, end: number): number {
 /** The signature text of a declaration: `func f(x int) bool` or `var v T`. */
 export function declSignature(file: ParsedGoFile, decl: GoDecl): string {
   const text = file.source.text.slice(decl.start, decl.signatureEnd).replace(/\s+/g, ' ').trim();
-  return decl.kind.startsWith('var') ? `var ${text}` : text;
+  return detach(decl.kind.startsWith('var') ? `var ${text}` : text);
 }
 

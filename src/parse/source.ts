@@ -3,6 +3,15 @@ import type { Position, Span } from '../model/types.js';
 
 const BOM = '\uFEFF';
 
+/**
+ * A copy of `s` that does not keep its source alive: V8 represents a slice of
+ * a long string as a view into it, so a short name sliced from a file would
+ * hold the whole file's text for as long as a finding lives.
+ */
+export function detach(s: string): string {
+  return ` ${s}`.slice(1);
+}
+
 /** What a SourceText is made of, for passing between threads. */
 export interface SourceTextData {
   text: string;
