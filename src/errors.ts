@@ -15,3 +15,19 @@ export class LinkfixError extends Error {
     this.line = where.line ?? null;
   }
 }
+
+/** A file-system error in words, for a message that names the file. */
+export function describeFsError(e: unknown, what: string): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return `${what}: no such file or directory`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${what}: permission denied`;
+    case 'EISDIR':
+      return `${what}: is a directory`;
+    default:
+      return `${what}: ${err.message ?? String(e)}`;
+  }
+}

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { describeFsError } from '../errors.js';
 import type { ScanMessage } from '../model/types.js';
 
 export interface DiscoverOptions {
@@ -26,7 +27,7 @@ interface IgnoreLevel {
 const fileKind = (name: string): DiscoveredFile['kind'] | null =>
   name.endsWith('.go') ? 'go' : name.endsWith('.s') ? 'asm' : null;
 
-/** Yields files in a stable order (roots as given, entries sorted by name). Problems go to `report`. */
+/** Yields files in a stable order (roots as given, entries sorted by name, a directory's files before its subdirectories). Problems go to `report`. */
 export function* discoverFiles(
   roots: string[],
   options: DiscoverOptions,
@@ -78,6 +79,8 @@ function* walkDir(
   const own = entries.some((e) => e.name === '.gitignore') ? loadIgnore(dir) : null;
   const here = own ? [...levels, own] : levels;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // A directory's files come before its subdirectories', so that each directory's files are contiguous.
+  const subdirs: string[] = [];
   for (const entry of entries) {
     const path = dir + sep + entry.name; // dir is already normalised
     let isDir = entry.isDirectory();
@@ -100,13 +103,13 @@ function* walkDir(
       visited.add(path);
     }
     if (isDir) {
-      if (skipDir(entry.name, options) || isIgnored(here, path, true)) continue;
-      yield* walkDir(path, realRoot, here, visited, options, report, rel);
+      if (!skipDir(entry.name, options) && !isIgnored(here, path, true)) subdirs.push(path);
     } else if (isFile) {
       const kind = fileKind(entry.name);
       if (kind && !isIgnored(here, path, false)) yield { path, kind };
     }
   }
+  for (const sub of subdirs) yield* walkDir(sub, realRoot, here, visited, options, report, rel);
 }
 
 /** The go command's rules: vendor/ and testdata/ are not packages of this module; `.`/`_` dirs are ignored. */
@@ -154,19 +157,4 @@ function isIgnored(levels: IgnoreLevel[], path: string, isDir: boolean): boolean
     else if (result.unignored) ignored = false;
   }
   return ignored;
-}
-
-export function describeFsError(e: unknown, what: string): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'ENOENT':
-      return `${what}: no such file or directory`;
-    case 'EACCES':
-    case 'EPERM':
-      return `${what}: permission denied`;
-    case 'EISDIR':
-      return `${what}: is a directory`;
-    default:
-      return `${what}: ${err.message ?? String(e)}`;
-  }
 }

@@ -5,7 +5,8 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ParsedAsmFile } from '../parse/asmfile.js';
-import { PREFILTER, parseFile, readFile, type FileResult } from '../parse/file.js';
+import { parseFile, readFile, type FileResult } from '../parse/file.js';
+import { PREFILTER } from '../parse/prefilter.js';
 import type { GoDecl, ParsedGoFile } from '../parse/gofile.js';
 import { constraintsOverlap, fileNameConstraint, plusBuildToExpr } from './constraint.js';
 import type { Module, ModuleIndex } from './modules.js';

@@ -1,14 +1,11 @@
-// The per-file stage of a scan: read, prefilter, parse. It is pure (no shared
-// state), so it runs the same on the main thread and in worker threads.
+// The per-file stage of a scan: read, prefilter, parse.
 
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { describeFsError } from '../discover/walk.js';
+import { readFileSync } from 'node:fs';
+import { describeFsError } from '../errors.js';
 import { parseAsmFile, type ParsedAsmFile } from './asmfile.js';
 import { parseGoFile, type ParsedGoFile } from './gofile.js';
-import { SourceText, type SourceTextData } from './source.js';
-
-/** Bytes that must occur in a file before it is worth parsing. */
-export const PREFILTER = { go: Buffer.from('go:linkname'), asm: Buffer.from('(SB)') };
+import { PREFILTER, readCandidate } from './prefilter.js';
+import { SourceText } from './source.js';
 
 export type FileResult =
   | { kind: 'go'; path: string; parsed: ParsedGoFile }
@@ -35,37 +32,9 @@ export function parseFile(path: string, kind: 'go' | 'asm', bytes: Buffer, { pre
   return { kind, path, parsed: parseAsmFile(SourceText.fromBytes(bytes)) };
 }
 
-/** Most files fit: reading into one reused buffer skips an fstat and an allocation per file. */
-const scratch = Buffer.allocUnsafe(256 * 1024);
-
 export function readAndParse(path: string, kind: 'go' | 'asm'): FileResult {
-  let bytes: Buffer;
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      const n = readSync(fd, scratch, 0, scratch.length, 0);
-      if (n < scratch.length) {
-        // Parsing decodes the bytes at once, so the scratch buffer itself can be handed on.
-        bytes = scratch.subarray(0, n);
-        if (!bytes.includes(PREFILTER[kind])) return { kind: 'skipped', path };
-      } else bytes = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    return { kind: 'unreadable', path, message: describeFsError(e, 'cannot read file') };
-  }
+  const bytes = readCandidate(path, kind);
+  if (bytes === null) return { kind: 'skipped', path };
+  if (!Buffer.isBuffer(bytes)) return { kind: 'unreadable', path, message: bytes.error };
   return parseFile(path, kind, bytes);
-}
-
-/** A FileResult as it crosses a thread boundary (structured clone keeps Maps and Sets, not classes). */
-export type FileResultData = Omit<FileResult, 'parsed'> & { parsed?: Omit<ParsedGoFile | ParsedAsmFile, 'source'> & { source: SourceTextData } };
-
-export function toData(r: FileResult): FileResultData {
-  return 'parsed' in r ? { ...r, parsed: { ...r.parsed, source: r.parsed.source.toData() } } : r;
-}
-
-export function fromData(d: FileResultData): FileResult {
-  if (!d.parsed) return d as FileResult;
-  return { ...d, parsed: { ...d.parsed, source: SourceText.fromData(d.parsed.source) } } as FileResult;
 }

@@ -12,12 +12,6 @@ export function detach(s: string): string {
   return ` ${s}`.slice(1);
 }
 
-/** What a SourceText is made of, for passing between threads. */
-export interface SourceTextData {
-  text: string;
-  bomBytes: number;
-  invalidUtf8Line: number | null;
-}
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /**
@@ -55,14 +49,6 @@ export class SourceText {
     let text = decoder.decode(bytes);
     if (hasBom && text.startsWith(BOM)) text = text.slice(1);
     return new SourceText(text, hasBom ? 3 : 0, invalidLine);
-  }
-
-  static fromData(d: SourceTextData): SourceText {
-    return new SourceText(d.text, d.bomBytes, d.invalidUtf8Line);
-  }
-
-  toData(): SourceTextData {
-    return { text: this.text, bomBytes: this.bomBytes, invalidUtf8Line: this.invalidUtf8Line };
   }
 
   static fromString(text: string): SourceText {

@@ -3,12 +3,12 @@
 
 import { dirname, resolve } from 'node:path';
 import { classifyPackage, settleHandshake, type PushSite } from '../classify/classify.js';
-import { discoverFiles, type DiscoveredFile, type DiscoverOptions } from '../discover/walk.js';
+import { discoverFiles, type DiscoverOptions } from '../discover/walk.js';
 import { ModuleIndex } from '../model/modules.js';
 import { SourceStore } from '../model/packages.js';
 import type { ScanMessage, ScanResult } from '../model/types.js';
 import { MIN_FILES_FOR_WORKERS, maxThreads, runHere, WorkerPool, type Progress } from './parallel.js';
-import { groupByDirectory, type DirectoryUnit, type UnitResult } from './unit.js';
+import type { DirectoryUnit, UnitResult } from './unit.js';
 
 export interface ScanOptions extends DiscoverOptions {
   /** Directory that reported paths are relative to (default: the current directory). */
@@ -25,16 +25,19 @@ export function scanSync(paths: string[], options: ScanOptions = {}): ScanResult
   return finishScan(walk, runHere(walk.units, walk.modules, options.onProgress));
 }
 
-/** Scans, reading and parsing directories in worker threads when there are enough files. */
+/** Scans, with worker threads when there are enough files: one prefilters while the walk goes on. */
 export async function scan(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const threads = maxThreads(options.threads);
   const workers: { pool: WorkerPool | null } = { pool: null };
   try {
-    // Workers start as soon as the walk shows they will pay off, and load while it goes on.
-    const walk = walkTree(paths, options, (seen) => {
-      if (!workers.pool && threads > 1 && (options.threads !== undefined || seen >= MIN_FILES_FOR_WORKERS)) workers.pool = new WorkerPool(threads - 1);
+    const walk = walkTree(paths, options, (unit, units, seen) => {
+      if (workers.pool) workers.pool.add(unit);
+      else if (threads > 1 && (options.threads !== undefined || seen >= MIN_FILES_FOR_WORKERS)) {
+        workers.pool = new WorkerPool(threads);
+        for (const u of units) workers.pool.add(u);
+      }
     });
-    const results = workers.pool ? await workers.pool.run(walk.units, walk.modules, options.onProgress) : runHere(walk.units, walk.modules, options.onProgress);
+    const results = workers.pool ? await workers.pool.run(walk.modules, options.onProgress) : runHere(walk.units, walk.modules, options.onProgress);
     return finishScan(walk, results);
   } finally {
     await workers.pool?.close();
@@ -50,20 +53,31 @@ interface Walk {
   units: DirectoryUnit[];
 }
 
-/** Finds the files, groups them by directory, and loads every module they belong to (so that any unit resolves targets alike). */
-function walkTree(paths: string[], options: ScanOptions, onFile: (seen: number) => void): Walk {
+/**
+ * Finds the files and groups them by directory (the walk yields a directory's
+ * files together), telling `onUnit` of each directory as it is complete; then
+ * loads every module they belong to, so that any unit resolves targets alike.
+ */
+function walkTree(paths: string[], options: ScanOptions, onUnit: (unit: DirectoryUnit, units: DirectoryUnit[], seen: number) => void): Walk {
   const started = performance.now();
   const base = options.base ?? process.cwd();
   const messages: ScanMessage[] = [];
   const modules = new ModuleIndex(base, (m) => void messages.push(m));
-  const files: DiscoveredFile[] = [];
+  const units: DirectoryUnit[] = [];
+  let seen = 0;
   for (const file of discoverFiles(paths.length > 0 ? paths : ['.'], options, (m) => void messages.push(m), (p) => modules.rel(p))) {
-    files.push(file);
-    onFile(files.length);
+    seen++;
+    const dir = dirname(file.path);
+    const last = units[units.length - 1];
+    if (last?.dir === dir) last.files.push(file);
+    else {
+      if (last) onUnit(last, units, seen);
+      units.push({ dir, files: [file] });
+    }
   }
-  const units = groupByDirectory(files);
+  if (units.length > 0) onUnit(units[units.length - 1]!, units, seen);
   for (const unit of units) modules.moduleFor(unit.dir);
-  return { started, base, messages, modules, filesSeen: files.length, units };
+  return { started, base, messages, modules, filesSeen: seen, units };
 }
 
 function finishScan({ started, base, messages, modules, filesSeen, units }: Walk, results: UnitResult[]): ScanResult {

@@ -27,18 +27,6 @@ export interface UnitResult {
   filesParsed: number;
 }
 
-/** Groups files by directory, in the order each directory is first seen. */
-export function groupByDirectory(files: Iterable<DiscoveredFile>): DirectoryUnit[] {
-  const units = new Map<string, DirectoryUnit>();
-  for (const file of files) {
-    const dir = dirname(file.path);
-    let unit = units.get(dir);
-    if (!unit) units.set(dir, (unit = { dir, files: [] }));
-    unit.files.push(file);
-  }
-  return [...units.values()];
-}
-
 export function scanUnit(unit: DirectoryUnit, modules: ModuleIndex): UnitResult {
   const messages: ScanMessage[] = [];
   const store = new SourceStore(modules, (m) => void messages.push(m));
