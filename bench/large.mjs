@@ -18,11 +18,13 @@ function time(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
   return { ms: performance.now() - t, r };
 }
-function linkfix(args) {
+/** linkfix in a fresh process; with `pipe`, its report goes through a pipe that this process reads. */
+function linkfix(args, { pipe = false } = {}) {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [join(ROOT, 'bench/run-cli.mjs'), ...args], { encoding: 'utf8' });
+  const env = { ...process.env, BENCH_PIPE: pipe ? '1' : '0' };
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench/run-cli.mjs'), ...args], { encoding: 'utf8', env, maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(r.stderr);
-  return { ms: performance.now() - t, ...JSON.parse(r.stdout) };
+  return { ms: performance.now() - t, ...JSON.parse(r.stderr.trim().split('\n').pop()) };
 }
 
 try {
@@ -31,8 +33,14 @@ try {
   const files = Number(execFileSync('sh', ['-c', `find ${tree} -name '*.go' -o -name '*.s' | wc -l`], { encoding: 'utf8' }));
   time('grep', ['-rlF', 'go:linkname', '--include=*.go', '--include=*.s', tree]); // warm the page cache
   const grep = time('grep', ['-rlF', 'go:linkname', '--include=*.go', '--include=*.s', tree]);
-  const one = linkfix(['scan', '--format', 'json', '--go', '1.26', '--jobs', '1', tree]);
-  const two = linkfix(['scan', '--format', 'json', '--go', '1.26', '--jobs', '2', tree]);
+  const scanArgs = (jobs) => ['scan', '--format', 'json', '--go', '1.26', '--jobs', jobs, tree];
+  const one = linkfix(scanArgs('1'));
+  const two = linkfix(scanArgs('2'));
+  const onePiped = linkfix(scanArgs('1'), { pipe: true });
+  const twoPiped = linkfix(scanArgs('2'), { pipe: true });
+  const floorStart = performance.now();
+  spawnSync(process.execPath, [join(ROOT, 'bench/read-floor.mjs'), tree]);
+  const floorMs = performance.now() - floorStart;
   const rule = join(work, 'rule.yml');
   writeFileSync(rule, 'id: linkname\nlanguage: go\nrule:\n  kind: comment\n  regex: ^//go:linkname\n');
   const sg = time(join(ROOT, 'node_modules/.bin/ast-grep'), ['scan', '--rule', rule, '--json=stream', tree]);
@@ -41,6 +49,8 @@ try {
   console.log(`grep -rlF go:linkname        ${grep.ms.toFixed(0).padStart(7)} ms`);
   console.log(`linkfix scan --jobs 1        ${one.ms.toFixed(0).padStart(7)} ms   ${(one.ms / grep.ms).toFixed(2)}x grep   ${(files / (one.ms / 1000)).toFixed(0)} files/s   peak RSS ${(one.rss / 1024).toFixed(0)} MB`);
   console.log(`linkfix scan --jobs 2        ${two.ms.toFixed(0).padStart(7)} ms   ${(two.ms / grep.ms).toFixed(2)}x grep   peak RSS ${(two.rss / 1024).toFixed(0)} MB`);
+  console.log(`  report into a pipe         --jobs 1 peak RSS ${(onePiped.rss / 1024).toFixed(0)} MB, --jobs 2 peak RSS ${(twoPiped.rss / 1024).toFixed(0)} MB`);
+  console.log(`Node floor: walk + read      ${floorMs.toFixed(0).padStart(7)} ms   ${(floorMs / grep.ms).toFixed(2)}x grep (bench/read-floor.mjs: no parsing, no output)`);
   console.log(`ast-grep (comment rule)      ${sg.ms.toFixed(0).padStart(7)} ms   linkfix is ${(sg.ms / Math.min(one.ms, two.ms)).toFixed(1)}x faster (ast-grep: ${sgMatches} matches, testdata included)`);
   console.log(`summary (--jobs 1): ${one.summary}`);
   rmSync(tree, { recursive: true, force: true });

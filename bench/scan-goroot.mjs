@@ -14,7 +14,21 @@ function linkfix(extra) {
   const r = spawnSync(process.execPath, [join(ROOT, 'bench/run-cli.mjs'), 'scan', '--format', 'json', ...extra, src], { encoding: 'utf8' });
   const wall = performance.now() - start;
   if (r.status !== 0) throw new Error(r.stderr);
-  return { wall, ...JSON.parse(r.stdout) };
+  return { wall, ...JSON.parse(r.stderr.trim().split('\n').pop()) };
+}
+
+/** The bare Node floor: walk and read every file (bench/read-floor.mjs), in a fresh process. */
+function floor(roots) {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench/read-floor.mjs'), ...roots], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return { wall: performance.now() - start };
+}
+
+function nodeStart() {
+  const start = performance.now();
+  spawnSync(process.execPath, ['-e', '0']);
+  return { wall: performance.now() - start };
 }
 
 function grep() {
@@ -28,7 +42,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // Warm the page cache once for both tools, then alternate runs so both see the same machine state.
 grep();
 linkfix([]);
-const runs = { grep: [], auto: [], one: [], two: [] };
+const runs = { grep: [], auto: [], one: [], two: [], floor: [], start: [] };
 let last;
 for (let i = 0; i < RUNS; i++) {
   runs.grep.push(grep().wall);
@@ -36,6 +50,8 @@ for (let i = 0; i < RUNS; i++) {
   runs.auto.push(last);
   runs.one.push(linkfix(['--jobs', '1']));
   runs.two.push(linkfix(['--jobs', '2']));
+  runs.floor.push(floor([src]).wall);
+  runs.start.push(nodeStart().wall);
 }
 const files = Number(/(\d+) files/.exec(last.summary)?.[1] ?? 0);
 const g = median(runs.grep);
@@ -46,6 +62,9 @@ console.log(`linkfix scan (auto jobs)   ${a.toFixed(0).padStart(6)} ms   ratio $
 console.log(`linkfix scan --jobs 1      ${median(runs.one.map((r) => r.wall)).toFixed(0).padStart(6)} ms`);
 console.log(`linkfix scan --jobs 2      ${median(runs.two.map((r) => r.wall)).toFixed(0).padStart(6)} ms`);
 console.log(`  of which in-process scan ${median(runs.auto.map((r) => r.ms)).toFixed(0).padStart(6)} ms (the rest is Node start-up and module loading)`);
+const fl = median(runs.floor);
+console.log(`Node floor: walk + read    ${fl.toFixed(0).padStart(6)} ms   ratio ${(fl / g).toFixed(2)}x grep (bench/read-floor.mjs: no parsing, no output)`);
+console.log(`Node start-up (node -e 0)  ${median(runs.start).toFixed(0).padStart(6)} ms`);
 console.log(`peak RSS                   ${(Math.max(...runs.auto.map((r) => r.rss)) / 1024).toFixed(0).padStart(6)} MB`);
 console.log(`summary: ${last.summary}`);
 
