@@ -158,6 +158,12 @@ export class SourceStore {
   lookupDecl(pkg: Package, from: GoFile, name: string): DeclHit | null {
     const own = from.parsed.decls.get(name);
     if (own) return { file: from, decl: own };
+    // The package's files with directives are parsed already. One that builds with `from` and declares
+    // the name is the declaration (Go allows no other in that build), so the directory need not be read.
+    for (const file of pkg.files) {
+      const decl = file.parsed.decls.get(name);
+      if (decl && constraintsOverlap(from.constraint, file.constraint)) return { file, decl };
+    }
     let fallback: DeclHit | null = null;
     for (const file of this.packageFiles(pkg, name)) {
       const decl = file.parsed.decls.get(name);
