@@ -55,7 +55,7 @@ export class ScanCommand extends LinkfixCommand {
     if (this.link !== undefined) {
       if (this.link !== true && this.link !== 'each' && this.link !== 'package') throw new LinkfixError('EUSAGE', `--link takes no value, or "each" (got "${this.link}")`);
       const { linkCheck } = await import('../linkcheck/linkcheck.js');
-      const outcomes = await linkCheck(result, { releases: result.judged?.releases ?? [], mode: this.link === 'each' ? 'each' : 'package', readValues: true });
+      const outcomes = await linkCheck(result, { releases: result.judged?.releases ?? [], mode: this.link === 'each' ? 'each' : 'package', readValues: true, platform: this.platform });
       result = { ...result, findings: result.findings.map((f) => (outcomes.has(f) ? { ...f, link: outcomes.get(f) } : f)) };
     }
     if (this.format === 'json') {

@@ -26,11 +26,19 @@ export interface LinkCheckOptions {
   mode: 'package' | 'each';
   /** GOROOT of a release (default: `GOTOOLCHAIN=<release> go env GOROOT`, which fetches it when missing). */
   gorootOf?: (release: string) => string;
-  /** Run the linked program to read pulled vars (shows `detached` pulls reading zero). */
+  /** Run the linked program to read pulled vars (shows `detached` pulls reading zero); only for the host's platform. */
   readValues?: boolean;
+  /**
+   * GOOS/GOARCH to link for (default: the host's). Another platform is a cross
+   * build: it links but does not run, and cgo is off (the go command's default).
+   */
+  platform?: string;
   /** Builds run at once (default 2). */
   concurrency?: number;
 }
+
+/** The platform of this machine, as GOOS/GOARCH. */
+const HOST = `${process.platform === 'win32' ? 'windows' : process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`;
 
 const KEEPALIVE = 'zz_linkfix_keepalive.go';
 const MAIN_DIR = 'zz_linkfix_linkcheck';
@@ -76,7 +84,8 @@ interface PackageJob {
 
 /** Links a program that imports the package (a library alone is never linked): null when it links, else the toolchain's output. */
 export async function linkPackage(pkg: { dir: string; name: string; importPath: string; moduleDir: string }, goroot: string): Promise<string | null> {
-  const build = await linkOnce({ pkgDir: pkg.dir, pkgName: pkg.name, importPath: pkg.importPath, moduleDir: pkg.moduleDir, targets: [] }, [], goroot, false);
+  const [goos, goarch] = HOST.split('/') as [string, string];
+  const build = await linkOnce({ pkgDir: pkg.dir, pkgName: pkg.name, importPath: pkg.importPath, moduleDir: pkg.moduleDir, targets: [] }, [], goroot, { readValues: false, goos, goarch });
   return build.ok ? null : build.output;
 }
 
@@ -84,6 +93,8 @@ export async function linkPackage(pkg: { dir: string; name: string; importPath: 
 export async function linkCheck(result: ScanResult, options: LinkCheckOptions): Promise<Map<Finding, LinkOutcome[]>> {
   const jobs = packageJobs(result);
   const gorootOf = options.gorootOf ?? defaultGoroot;
+  const [goos, goarch] = (options.platform ?? HOST).split('/') as [string, string];
+  const cross = `${goos}/${goarch}` !== HOST;
   const slots = new Map<Finding, LinkOutcome[]>();
   const tasks: (() => Promise<void>)[] = [];
   options.releases.forEach((release, ri) => {
@@ -99,15 +110,15 @@ export async function linkCheck(result: ScanResult, options: LinkCheckOptions): 
       for (const job of jobs) for (const t of job.targets) put(t.finding, { outcome: 'unavailable', message: firstLine((e as Error).message) });
       return;
     }
-    const host = { goos: 'linux', goarch: process.arch === 'arm64' ? 'arm64' : 'amd64', goMinor: goMinor(release), tags: new Set(['gc', 'cgo']) };
+    const build = { goos, goarch, goMinor: goMinor(release), tags: new Set(cross ? ['gc'] : ['gc', 'cgo']) };
     for (const job of jobs) {
-      const compiled = job.targets.filter((t) => constraintMatches(t.finding.constraint, host));
-      for (const t of job.targets) if (!compiled.includes(t)) put(t.finding, { outcome: 'not-compiled', message: 'the file is not compiled for this host and release' });
+      const compiled = job.targets.filter((t) => constraintMatches(t.finding.constraint, build));
+      for (const t of job.targets) if (!compiled.includes(t)) put(t.finding, { outcome: 'not-compiled', message: `the file is not compiled for ${goos}/${goarch} and this release` });
       const groups = options.mode === 'each' ? compiled.map((t) => [t]) : compiled.length ? [compiled] : [];
       for (const group of groups) {
         tasks.push(async () => {
-          const build = await linkOnce(job, group, goroot, options.readValues ?? false);
-          for (const t of group) put(t.finding, attribute(build, t, group.length));
+          const linked = await linkOnce(job, group, goroot, { readValues: (options.readValues ?? false) && !cross, goos, goarch });
+          for (const t of group) put(t.finding, attribute(linked, t, group.length));
         });
       }
     }
@@ -161,7 +172,7 @@ interface Build {
   values: Map<string, string>;
 }
 
-async function linkOnce(job: PackageJob, targets: Target[], goroot: string, readValues: boolean): Promise<Build> {
+async function linkOnce(job: PackageJob, targets: Target[], goroot: string, { readValues, goos, goarch }: { readValues: boolean; goos: string; goarch: string }): Promise<Build> {
   const tmp = mkdtempSync(join(tmpdir(), 'linkfix-link-'));
   track(tmp);
   try {
@@ -207,7 +218,7 @@ async function linkOnce(job: PackageJob, targets: Target[], goroot: string, read
     const overlay = { Replace: { [join(job.pkgDir, KEEPALIVE)]: join(tmp, 'keepalive.go'), [join(job.moduleDir, MAIN_DIR, 'main.go')]: join(tmp, 'main.go') } };
     writeFileSync(join(tmp, 'overlay.json'), JSON.stringify(overlay));
     const bin = join(tmp, 'linkcheck');
-    const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: process.env.GOFLAGS ?? '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: process.env.GOFLAGS ?? '', GOOS: goos, GOARCH: goarch };
     delete env.GOROOT;
     try {
       await run(join(goroot, 'bin', 'go'), ['build', '-overlay', join(tmp, 'overlay.json'), '-o', bin, `./${MAIN_DIR}`], { cwd: job.moduleDir, env, maxBuffer: 16 << 20, signal: interrupted.signal });
