@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ParsedAsmFile } from '../parse/asmfile.js';
 import { parseFile, readFile, type FileResult } from '../parse/file.js';
-import { PREFILTER } from '../parse/prefilter.js';
+import { PREFILTER, readShared } from '../parse/prefilter.js';
 import type { GoDecl, ParsedGoFile } from '../parse/gofile.js';
 import { constraintsOverlap, fileNameConstraint, plusBuildToExpr } from './constraint.js';
 import type { Module, ModuleIndex } from './modules.js';
@@ -35,6 +35,12 @@ export interface Package {
   files: GoFile[];
 }
 
+/** The files of a directory that may declare each name looked up, with the bytes of those not parsed yet. */
+interface DirLookup {
+  candidates: Map<string, string[]>;
+  bytes: Map<string, Buffer>;
+}
+
 export interface DeclHit {
   file: GoFile;
   decl: GoDecl;
@@ -48,10 +54,10 @@ export function fileConstraint(path: string, goBuild: string | null, plusBuild: 
 export class SourceStore {
   /** Files parsed for their directives or declarations, by path (null: could not be read or parsed). */
   private readonly parsed = new Map<string, GoFile | null>();
-  private readonly bytesByDir = new Map<string, Map<string, Buffer>>();
   private readonly packages = new Map<string, Package>();
   private readonly dirListings = new Map<string, string[]>();
-  private readonly declarersByDir = new Map<string, Map<string, string[]>>();
+  /** Declaration lookups per directory (see dirLookup). */
+  private readonly lookups = new Map<string, DirLookup>();
   filesParsed = 0;
 
   constructor(
@@ -174,52 +180,58 @@ export class SourceStore {
     return fallback;
   }
 
-  /** The package's files that declare `name`, parsed one by one as the caller asks for them. */
+  /** The package's files that declare `name`, in directory order, parsed one by one as the caller asks for them. */
   private *packageFiles(pkg: Package, name: string): Generator<GoFile> {
-    const files = this.dirBytes(pkg.dir);
-    const index = this.declarerIndex(pkg.dir, files);
-    const candidates = new Set(index.has(name) ? index.get(name)! : declarers(files, [name]).get(name));
-    for (const [path, bytes] of files) {
-      const file = this.parsed.has(path) ? this.parsed.get(path)! : candidates.has(path) ? this.loadGo(path, bytes, false) : null;
+    const lookup = this.dirLookup(pkg.dir, name);
+    const candidates = new Set(lookup.candidates.get(name));
+    for (const fileName of this.goFileNames(pkg.dir)) {
+      const path = join(pkg.dir, fileName);
+      const file = this.parsed.has(path) ? this.parsed.get(path)! : candidates.has(path) ? this.loadGo(path, lookup.bytes.get(path)!, false) : null;
       if (file && file.parsed.packageName === pkg.name && file.parsed.decls.has(name)) yield file;
     }
   }
 
   /**
-   * For every name that a directive in `dir` binds but its own file does not
-   * declare, the files that may declare it: found in one pass over the
-   * directory rather than one per name.
+   * The candidate files of `dir` for `name`. The first lookup in a directory
+   * indexes every name that a directive there binds but its own file does not
+   * declare, in one pass over the directory rather than one per name.
    */
-  private declarerIndex(dir: string, files: Map<string, Buffer>): Map<string, string[]> {
-    let index = this.declarersByDir.get(dir);
-    if (!index) {
-      const names = new Set<string>();
+  private dirLookup(dir: string, name: string): DirLookup {
+    let lookup = this.lookups.get(dir);
+    if (!lookup) {
+      const names = new Set([name]);
       for (const pkg of this.packages.values()) {
         if (pkg.dir !== dir) continue;
         for (const file of pkg.files) {
           for (const { args } of file.parsed.directives) if (args[0] && !file.parsed.decls.has(args[0])) names.add(args[0]);
         }
       }
-      index = declarers(files, names);
-      for (const name of names) if (!index.has(name)) index.set(name, []);
-      this.declarersByDir.set(dir, index);
+      this.lookups.set(dir, (lookup = this.indexDeclarers(dir, names)));
+    } else if (!lookup.candidates.has(name)) {
+      const more = this.indexDeclarers(dir, [name]);
+      lookup.candidates.set(name, more.candidates.get(name)!);
+      for (const [path, bytes] of more.bytes) lookup.bytes.set(path, bytes);
     }
-    return index;
+    return lookup;
   }
 
-  /** The bytes of a directory's .go files, read once: several names may be looked up in one package. */
-  private dirBytes(dir: string): Map<string, Buffer> {
-    let files = this.bytesByDir.get(dir);
-    if (!files) {
-      files = new Map();
-      for (const fileName of this.goFileNames(dir)) {
-        const path = join(dir, fileName);
-        const bytes = this.parsed.has(path) ? Buffer.alloc(0) : this.bytesOf(path);
-        if (bytes) files.set(path, bytes);
+  /** Reads each unparsed .go file of `dir` once, keeping the bytes only of those that may declare one of `names`. */
+  private indexDeclarers(dir: string, names: Iterable<string>): DirLookup {
+    const lookup: DirLookup = { candidates: new Map([...names].map((n) => [n, []])), bytes: new Map() };
+    const declared = mayDeclare(lookup.candidates.keys());
+    for (const fileName of this.goFileNames(dir)) {
+      const path = join(dir, fileName);
+      if (this.parsed.has(path)) continue;
+      const bytes = readShared(path);
+      if (!Buffer.isBuffer(bytes)) {
+        this.report({ severity: 'error', file: this.modules.rel(path), line: null, message: bytes.error });
+        continue;
       }
-      this.bytesByDir.set(dir, files);
+      const found = declared(bytes);
+      if (found.length > 0) lookup.bytes.set(path, Buffer.from(bytes));
+      for (const name of found) lookup.candidates.get(name)!.push(path);
     }
-    return files;
+    return lookup;
   }
 
   private goFileNames(dir: string): string[] {
@@ -238,26 +250,21 @@ export class SourceStore {
 }
 
 /**
- * Which of `files` can declare a package-level func or var named one of
- * `names`? In a declaration the token before the name is `func`, `var`, `(`
- * or a separator (newline, `;`, `,`), or a comment ends there; a file without
- * such an occurrence is not parsed for the name. Files are read as latin1:
- * only ASCII matters around a name (and a name that is not ASCII is matched
- * by its UTF-8 bytes).
+ * A test of a file's bytes: which of `names` may it declare as a package-level
+ * func or var? In a declaration the token before the name is `func`, `var`,
+ * `(` or a separator (newline, `;`, `,`), or a comment ends there; a file
+ * without such an occurrence is not parsed for the name. Files are read as
+ * latin1: only ASCII matters around a name (and a name that is not ASCII is
+ * matched by its UTF-8 bytes).
  */
-export function declarers(files: Map<string, Buffer>, names: Iterable<string>): Map<string, string[]> {
-  const found = new Map<string, string[]>();
+export function mayDeclare(names: Iterable<string>): (bytes: Buffer) => string[] {
   const byBytes = new Map([...names].map((n) => [Buffer.from(n).toString('latin1'), n]));
-  if (byBytes.size === 0) return found;
+  if (byBytes.size === 0) return () => [];
   const alternatives = [...byBytes.keys()].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const pattern = new RegExp(`(?:[\\n,;(]|\\bfunc|\\bvar|\\*/)\\s*(${alternatives})(?![\\w\\x80-\\xff])`, 'g');
-  for (const [path, bytes] of files) {
-    for (const m of bytes.toString('latin1').matchAll(pattern)) {
-      const name = byBytes.get(m[1]!)!;
-      const paths = found.get(name) ?? [];
-      if (paths[paths.length - 1] !== path) paths.push(path);
-      found.set(name, paths);
-    }
-  }
-  return found;
+  return (bytes) => {
+    const found = new Set<string>();
+    for (const m of bytes.toString('latin1').matchAll(pattern)) found.add(byBytes.get(m[1]!)!);
+    return [...found];
+  };
 }

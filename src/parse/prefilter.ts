@@ -12,22 +12,28 @@ export const PREFILTER = { go: Buffer.from('go:linkname'), asm: Buffer.from('(SB
 const scratch = Buffer.allocUnsafe(256 * 1024);
 
 /**
- * The bytes of `path` when they contain its kind's prefilter bytes (a view of
- * a buffer that the next call reuses: use it before calling again), null when
- * they do not, or the reason it could not be read.
+ * The bytes of `path`, in a buffer that the next call reuses (use them before
+ * calling again, or copy them), or the reason it could not be read.
  */
-export function readCandidate(path: string, kind: 'go' | 'asm'): Buffer | null | { error: string } {
+export function readShared(path: string): Buffer | { error: string } {
   try {
     const fd = openSync(path, 'r');
-    let bytes: Buffer;
     try {
       const n = readSync(fd, scratch, 0, scratch.length, 0);
-      bytes = n < scratch.length ? scratch.subarray(0, n) : readFileSync(fd);
+      return n < scratch.length ? scratch.subarray(0, n) : readFileSync(fd);
     } finally {
       closeSync(fd);
     }
-    return bytes.includes(PREFILTER[kind]) ? bytes : null;
   } catch (e) {
     return { error: describeFsError(e, 'cannot read file') };
   }
+}
+
+/**
+ * The bytes of `path` when they contain its kind's prefilter bytes (shared as
+ * by readShared), null when they do not, or the reason it could not be read.
+ */
+export function readCandidate(path: string, kind: 'go' | 'asm'): Buffer | null | { error: string } {
+  const bytes = readShared(path);
+  return !Buffer.isBuffer(bytes) || bytes.includes(PREFILTER[kind]) ? bytes : null;
 }
