@@ -132,6 +132,19 @@ describe.each(['1', '2'])('bad input on %s thread(s): a clear message naming the
 });
 
 describe('discovery', () => {
+  test.each([
+    ['the same directory twice', ['a', 'a']],
+    ['a directory and one inside it', ['a', 'a/b']],
+    ['a directory inside one given later', ['a/b', 'a']],
+    ['a file and its directory', ['a/p.go', 'a']],
+  ])('overlapping paths (%s): each file is scanned once', (_, paths) => {
+    const dir = tree({ 'a/p.go': PULL, 'a/b/q.go': PUSHED_PULL });
+    const once = JSON.parse(runCli(['scan', '--format', 'json', 'a'], { cwd: dir }).stdout);
+    const twice = JSON.parse(runCli(['scan', '--format', 'json', ...paths], { cwd: dir }).stdout);
+    expect(twice.findings).toEqual(once.findings);
+    expect(twice.summary).toEqual(once.summary);
+  });
+
   test('.gitignore at every level, with negation', () => {
     const dir = tree({
       '.gitignore': 'ignored/\n*_gen.go\n',

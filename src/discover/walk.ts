@@ -34,6 +34,14 @@ export function* discoverFiles(
   report: (m: ScanMessage) => void,
   rel: (abs: string) => string,
 ): Generator<DiscoveredFile> {
+  // Roots may overlap (`a a/b`, or a file and its directory): each file is yielded once.
+  const yielded = roots.length > 1 ? new Set<string>() : null;
+  const once = (path: string): boolean => {
+    if (!yielded) return true;
+    if (yielded.has(path)) return false;
+    yielded.add(path);
+    return true;
+  };
   for (const root of roots) {
     const abs = resolve(root);
     let st;
@@ -45,8 +53,9 @@ export function* discoverFiles(
     }
     if (st.isFile()) {
       const kind = fileKind(abs);
-      if (kind) yield { path: abs, kind };
-      else report({ severity: 'warning', file: root, line: null, message: 'not a .go or .s file; skipped' });
+      if (kind) {
+        if (once(abs)) yield { path: abs, kind };
+      } else report({ severity: 'warning', file: root, line: null, message: 'not a .go or .s file; skipped' });
       continue;
     }
     let found = 0;
@@ -54,7 +63,7 @@ export function* discoverFiles(
     const visited = new Set<string>([realRoot]);
     for (const file of walkDir(abs, realRoot, ancestorIgnores(abs), visited, options, report, rel)) {
       found++;
-      yield file;
+      if (once(file.path)) yield file;
     }
     if (found === 0) report({ severity: 'warning', file: root, line: null, message: 'no Go or assembly files found here' });
   }
