@@ -33,8 +33,7 @@ export function isWellFormed(d: DirectiveText): boolean {
 }
 
 /**
- * Splits a linker symbol into import { detach } from './source.js';
-import path and symbol: the package ends at the
+ * Splits a linker symbol into import path and symbol: the package ends at the
  * first `.` after the last `/` (so `github.com/a/b/v2.sym` and
  * `reflect.(*rtype).Name` both split correctly). Returns null for a symbol with
  * no package (a C symbol). Escapes the linker uses in the last path element
