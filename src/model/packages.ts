@@ -5,9 +5,10 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ParsedAsmFile } from '../parse/asmfile.js';
-import { parseFile, readFile, type FileResult } from '../parse/file.js';
+import type { FileResult } from '../parse/file.js';
+import { parseGoFile, type GoDecl, type ParsedGoFile } from '../parse/gofile.js';
 import { PREFILTER, readShared } from '../parse/prefilter.js';
-import type { GoDecl, ParsedGoFile } from '../parse/gofile.js';
+import { SourceText } from '../parse/source.js';
 import { constraintsOverlap, fileNameConstraint, plusBuildToExpr } from './constraint.js';
 import type { Module, ModuleIndex } from './modules.js';
 import type { FileConstraint, ScanMessage } from './types.js';
@@ -108,16 +109,16 @@ export class SourceStore {
     if (cached !== undefined) return cached;
     if (!bytes) return null;
     if (needDirective && !bytes.includes(PREFILTER.go)) return null;
-    const result = parseFile(path, 'go', bytes, { prefilter: needDirective });
-    const file = result.kind === 'go' ? this.goFile(path, result.parsed) : null;
+    const file = this.goFile(path, parseGoFile(SourceText.fromBytes(bytes)));
     this.parsed.set(path, file);
     return file;
   }
 
+  /** The bytes of `path` (shared: parse them at once), or null after reporting why it could not be read. */
   private bytesOf(path: string): Buffer | null {
-    const data = readFile(path);
-    if (typeof data !== 'string') return data;
-    this.report({ severity: 'error', file: this.modules.rel(path), line: null, message: data });
+    const bytes = readShared(path);
+    if (Buffer.isBuffer(bytes)) return bytes;
+    this.report({ severity: 'error', file: this.modules.rel(path), line: null, message: bytes.error });
     return null;
   }
 
@@ -222,11 +223,8 @@ export class SourceStore {
     for (const fileName of this.goFileNames(dir)) {
       const path = join(dir, fileName);
       if (this.parsed.has(path)) continue;
-      const bytes = readShared(path);
-      if (!Buffer.isBuffer(bytes)) {
-        this.report({ severity: 'error', file: this.modules.rel(path), line: null, message: bytes.error });
-        continue;
-      }
+      const bytes = this.bytesOf(path);
+      if (!bytes) continue;
       const found = declared(bytes);
       if (found.length > 0) lookup.bytes.set(path, Buffer.from(bytes));
       for (const name of found) lookup.candidates.get(name)!.push(path);

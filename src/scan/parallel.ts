@@ -41,19 +41,23 @@ const NOTHING: UnitResult = { findings: [], pushes: [], asmDefinitions: [], mess
 /** Worker threads, started while the walk still runs: the prefilter begins on the directories found so far. */
 export class WorkerPool {
   private readonly workers: Worker[];
-  private readonly units: DirectoryUnit[] = [];
+  /** Units already sent to the prefilter, and files in the units after them. */
   private sent = 0;
   private pendingFiles = 0;
 
-  constructor(threads: number) {
+  /** `units` is the walk's list, which grows as the walk goes on. */
+  constructor(
+    threads: number,
+    private readonly units: DirectoryUnit[],
+  ) {
     // Options for the main script (e.g. --input-type) do not apply to a worker file.
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && !a.startsWith('--eval') && a !== '-e');
     this.workers = Array.from({ length: Math.max(1, threads - 1) }, () => new Worker(WORKER, { execArgv }));
+    for (const unit of units) this.added(unit);
   }
 
-  /** Takes the next directory of the walk; every PREFILTER_BATCH files go to the prefilter at once. */
-  add(unit: DirectoryUnit): void {
-    this.units.push(unit);
+  /** The walk added `unit`; every PREFILTER_BATCH files go to the prefilter at once. */
+  added(unit: DirectoryUnit): void {
     this.pendingFiles += unit.files.length;
     if (this.pendingFiles >= PREFILTER_BATCH) this.flush();
   }
@@ -70,7 +74,7 @@ export class WorkerPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  /** After the walk: scans every unit added, on the workers and this thread. */
+  /** After the walk: scans every unit, on the workers and this thread. */
   run(modules: ModuleIndex, progress?: Progress): Promise<UnitResult[]> {
     this.flush();
     const { units, workers } = this;

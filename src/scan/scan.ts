@@ -31,11 +31,8 @@ export async function scan(paths: string[], options: ScanOptions = {}): Promise<
   const workers: { pool: WorkerPool | null } = { pool: null };
   try {
     const walk = walkTree(paths, options, (unit, units, seen) => {
-      if (workers.pool) workers.pool.add(unit);
-      else if (threads > 1 && (options.threads !== undefined || seen >= MIN_FILES_FOR_WORKERS)) {
-        workers.pool = new WorkerPool(threads);
-        for (const u of units) workers.pool.add(u);
-      }
+      if (workers.pool) workers.pool.added(unit);
+      else if (threads > 1 && (options.threads !== undefined || seen >= MIN_FILES_FOR_WORKERS)) workers.pool = new WorkerPool(threads, units);
     });
     const results = workers.pool ? await workers.pool.run(walk.modules, options.onProgress) : runHere(walk.units, walk.modules, options.onProgress);
     return finishScan(walk, results);
