@@ -1,7 +1,7 @@
 // linkfix survey and report: one NDJSON record per module, resumable,
 // shardable — and the report of N shards equals the report of one run.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runCli, tempDir } from './helpers.js';
@@ -67,6 +67,29 @@ describe('survey', () => {
     const file = join(tempDir('linkfix-list-'), 'list.ndjson');
     runCli(['survey', list, '--out', file]);
     expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).module)).toEqual(['example.com/m0', 'example.com/m1']);
+  });
+
+  test('a nested module is its own record: its pulls are not counted in the outer one', () => {
+    const tree = modules(1);
+    const nested = join(tree, 'm000', 'sub');
+    mkdirSync(nested);
+    writeFileSync(join(nested, 'go.mod'), 'module example.com/sub\n\ngo 1.22\n');
+    writeFileSync(join(nested, 'q.go'), `package q\n\nimport _ "unsafe"\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n`);
+    const file = join(tempDir('linkfix-nested-'), 'nested.ndjson');
+    expect(runCli(['survey', tree, '--out', file, '--go', '1.26']).status).toBe(0);
+    const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.map((r) => [r.module, r.pulls.map((p: { target: string }) => p.target)])).toEqual([
+      ['example.com/m0', ['strings.ToUpper']],
+      ['example.com/sub', ['runtime.fastrand']],
+    ]);
+  });
+
+  test('a bad --go is the run\'s error (exit 2), not written into every record', () => {
+    const file = join(tempDir('linkfix-badgo-'), 'bad.ndjson');
+    const run = runCli(['survey', root, '--out', file, '--go', '1.99']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--go');
+    expect(existsSync(file) ? readFileSync(file, 'utf8') : '').toBe('');
   });
 
   test('report: per symbol, per module, and modules broken per release', () => {

@@ -23,7 +23,7 @@ export class SurveyCommand extends LinkfixCommand {
 
   async run(): Promise<number> {
     // Loaded on use: the CLI starts faster when a command does not load what others need.
-    const { parseShard, readRecords, survey } = await import('../survey/survey.js');
+    const { parseShard, survey } = await import('../survey/survey.js');
     const { stderr, env } = this.context;
     const started = performance.now();
     const r = await survey(this.input, {

@@ -122,7 +122,7 @@ function* walkDir(
 }
 
 /** The go command's rules: vendor/ and testdata/ are not packages of this module; `.`/`_` dirs are ignored. */
-function skipDir(name: string, options: DiscoverOptions): boolean {
+export function skipDir(name: string, options: DiscoverOptions = {}): boolean {
   if (name.startsWith('.') || name.startsWith('_')) return true;
   if (name === 'vendor') return !options.includeVendor;
   if (name === 'testdata') return !options.includeTestdata;

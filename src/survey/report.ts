@@ -3,6 +3,7 @@
 // modules broken per Go release). The aggregation sorts everything, so the
 // report of N shards equals the report of one unsharded run.
 
+import { goMinor } from '../catalog/types.js';
 import { FAILING } from '../judge/verdict.js';
 import type { VerdictKind } from '../model/types.js';
 import type { SurveyRecord } from './survey.js';
@@ -10,8 +11,12 @@ import type { SurveyRecord } from './survey.js';
 export interface SymbolRow {
   symbol: string;
   modules: string[];
-  /** The verdict per release (the same for every module: it depends on the symbol). */
-  verdicts: Record<string, VerdictKind>;
+  /**
+   * The verdicts seen per release, sorted. Usually one, but a verdict also
+   * depends on the pull (a var or a func, its build constraint, the pulling
+   * package), so modules may differ.
+   */
+  verdicts: Record<string, VerdictKind[]>;
 }
 
 export interface ModuleRow {
@@ -30,34 +35,35 @@ export interface SurveyReport {
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const byRelease = (a: string, b: string): number => Number(a.split('.')[1]) - Number(b.split('.')[1]);
+const byRelease = (a: string, b: string): number => goMinor(a) - goMinor(b);
+const sortedMap = <V, W>(m: Map<string, V>, f: (v: V) => W): Record<string, W> => Object.fromEntries([...m].sort(([a], [b]) => byRelease(a, b)).map(([k, v]) => [k, f(v)]));
 
 export function buildReport(records: SurveyRecord[]): SurveyReport {
   const unique = [...new Map(records.map((r) => [r.dir, r])).values()];
   const releases = new Set<string>();
-  const symbols = new Map<string, SymbolRow>();
-  const broken = new Map<string, ModuleRow>();
+  const symbols = new Map<string, { modules: Set<string>; verdicts: Map<string, Set<VerdictKind>> }>();
+  const broken = new Map<string, Map<string, Set<string>>>();
+  const add = <K, V>(m: Map<K, Set<V>>, k: K, v: V): void => void (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
   for (const r of unique) {
     const name = r.module ?? r.dir;
     for (const p of r.pulls) {
       if (p.targetKind !== 'std') continue;
-      Object.keys(p.verdicts).forEach((v) => releases.add(v));
-      const row = symbols.get(p.target) ?? { symbol: p.target, modules: [], verdicts: {} };
-      if (!row.modules.includes(name)) row.modules.push(name);
-      Object.assign(row.verdicts, p.verdicts);
+      const row = symbols.get(p.target) ?? { modules: new Set<string>(), verdicts: new Map<string, Set<VerdictKind>>() };
       symbols.set(p.target, row);
+      row.modules.add(name);
       for (const [go, verdict] of Object.entries(p.verdicts)) {
-        if (!FAILING.has(verdict)) continue;
-        const m = broken.get(name) ?? { module: name, breaks: {} };
-        m.breaks[go] = [...new Set([...(m.breaks[go] ?? []), p.target])].sort(byName);
-        broken.set(name, m);
+        releases.add(go);
+        add(row.verdicts, go, verdict);
+        if (FAILING.has(verdict)) add(broken.get(name) ?? broken.set(name, new Map()).get(name)!, go, p.target);
       }
     }
   }
   const sortedReleases = [...releases].sort(byRelease);
-  const rows = [...symbols.values()].map((s) => ({ ...s, modules: s.modules.sort(byName) }));
+  const rows: SymbolRow[] = [...symbols].map(([symbol, s]) => ({ symbol, modules: [...s.modules].sort(byName), verdicts: sortedMap(s.verdicts, (v) => [...v].sort(byName)) }));
   rows.sort((a, b) => b.modules.length - a.modules.length || byName(a.symbol, b.symbol));
-  const brokenRows = [...broken.values()].sort((a, b) => byName(a.module, b.module));
+  const brokenRows: ModuleRow[] = [...broken]
+    .map(([module, breaks]) => ({ module, breaks: sortedMap(breaks, (v) => [...v].sort(byName)) }))
+    .sort((a, b) => byName(a.module, b.module));
   return {
     modules: unique.length,
     modulesWithPulls: unique.filter((r) => r.pulls.length > 0).length,
@@ -84,13 +90,13 @@ export function reportMarkdown(r: SurveyReport): string {
     '',
     `| symbol | modules | ${r.releases.join(' | ')} |`,
     `|---|---|${r.releases.map(() => '---').join('|')}|`,
-    ...r.symbols.map((s) => `| \`${s.symbol}\` | ${s.modules.length}: ${s.modules.join(', ')} | ${r.releases.map((g) => s.verdicts[g] ?? '').join(' | ')} |`),
+    ...r.symbols.map((s) => `| \`${s.symbol}\` | ${s.modules.length}: ${s.modules.join(', ')} | ${r.releases.map((g) => (s.verdicts[g] ?? []).join(' / ')).join(' | ')} |`),
     '',
     '## What breaks, per module',
     '',
     '| module | breaks |',
     '|---|---|',
-    ...r.broken.map((m) => `| ${m.module} | ${Object.entries(m.breaks).sort(([a], [b]) => byRelease(a, b)).map(([go, syms]) => `${go}: ${syms.map((x) => `\`${x}\``).join(', ')}`).join('; ')} |`),
+    ...r.broken.map((m) => `| ${m.module} | ${Object.entries(m.breaks).map(([go, syms]) => `${go}: ${syms.map((x) => `\`${x}\``).join(', ')}`).join('; ')} |`),
     '',
   ];
   return out.join('\n');
@@ -107,9 +113,9 @@ export function reportHtml(r: SurveyReport): string {
       return `<g><rect x="${20 + i * (barWidth + 12)}" y="${180 - h}" width="${barWidth}" height="${h}" fill="#c0392b"></rect><text x="${20 + i * (barWidth + 12) + barWidth / 2}" y="198" text-anchor="middle">${esc(go)}</text><text x="${20 + i * (barWidth + 12) + barWidth / 2}" y="${174 - h}" text-anchor="middle">${r.brokenPerRelease[go]}</text></g>`;
     })
     .join('');
-  const cls = (v: VerdictKind | undefined): string => (v === undefined ? '' : FAILING.has(v) ? 'bad' : 'ok');
+  const cls = (vs: VerdictKind[] = []): string => (vs.length === 0 ? '' : vs.some((v) => FAILING.has(v)) ? 'bad' : 'ok');
   const rows = r.symbols
-    .map((s) => `<tr><td><code>${esc(s.symbol)}</code></td><td data-sort="${s.modules.length}">${s.modules.length}</td><td>${s.modules.map(esc).join(', ')}</td>${r.releases.map((g) => `<td class="${cls(s.verdicts[g])}">${esc(s.verdicts[g] ?? '')}</td>`).join('')}</tr>`)
+    .map((s) => `<tr><td><code>${esc(s.symbol)}</code></td><td data-sort="${s.modules.length}">${s.modules.length}</td><td>${s.modules.map(esc).join(', ')}</td>${r.releases.map((g) => `<td class="${cls(s.verdicts[g])}">${esc((s.verdicts[g] ?? []).join(' / '))}</td>`).join('')}</tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>linkfix survey</title>

@@ -4,9 +4,11 @@
 
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { skipDir } from '../discover/walk.js';
 import { LinkfixError } from '../errors.js';
 import { judgeScan, type JudgeOptions } from '../judge/judge.js';
+import { parseGoMod } from '../model/gomod.js';
 import type { FindingKind, TargetKind, VerdictKind } from '../model/types.js';
 import { scan } from '../scan/scan.js';
 
@@ -46,27 +48,38 @@ export function shardOf(key: string, count: number): number {
   return createHash('sha256').update(key).digest().readUInt32BE(0) % count;
 }
 
-/** The modules of a survey: the directories holding a go.mod under `input`, or the lines of a list file. */
-export function listModules(input: string): string[] {
+/**
+ * The modules of a survey: the directories holding a go.mod under `input`, or
+ * the lines of a list file; and the directory their shard keys are relative to.
+ */
+export function listModules(input: string): { base: string; modules: string[] } {
   const abs = resolve(input);
   if (!existsSync(abs)) throw new LinkfixError('EIO', 'no such file or directory', { file: input });
   if (statSync(abs).isFile()) {
-    return readFileSync(abs, 'utf8')
+    const modules = readFileSync(abs, 'utf8')
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'))
       .map((l) => resolve(dirname(abs), l));
+    return { base: dirname(abs), modules };
   }
-  const out: string[] = [];
+  const modules: string[] = [];
   const walk = (dir: string): void => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-    if (entries.some((e) => e.isFile() && e.name === 'go.mod')) out.push(dir);
-    for (const e of entries) {
-      if (e.isDirectory() && !/^[._]/.test(e.name) && e.name !== 'vendor' && e.name !== 'testdata') walk(join(dir, e.name));
-    }
+    if (entries.some((e) => e.isFile() && e.name === 'go.mod')) modules.push(dir);
+    for (const e of entries) if (e.isDirectory() && !skipDir(e.name)) walk(join(dir, e.name));
   };
   walk(abs);
-  return out;
+  return { base: abs, modules };
+}
+
+/** The module path in `dir/go.mod`, or null when it cannot be read or parsed. */
+function modulePathOf(dir: string): string | null {
+  try {
+    return parseGoMod(readFileSync(join(dir, 'go.mod'), 'utf8')).module;
+  } catch {
+    return null;
+  }
 }
 
 /** `…/mod@v1.2.3` (a module cache layout) → v1.2.3. */
@@ -82,10 +95,10 @@ export interface SurveyOptions extends JudgeOptions {
 }
 
 export async function survey(input: string, options: SurveyOptions): Promise<{ scanned: number; skipped: number; total: number }> {
-  const all = listModules(input);
-  // The shard key is the module's path relative to the input, the same on every machine.
-  const base = statSync(resolve(input)).isFile() ? dirname(resolve(input)) : resolve(input);
-  const mine = options.shard ? all.filter((d) => shardOf(relative(base, d), options.shard!.count) === options.shard!.index) : all;
+  const { base, modules: all } = listModules(input);
+  // The shard key is the module's path relative to the input, with '/' on every machine.
+  const key = (dir: string): string => relative(base, dir).split(sep).join('/');
+  const mine = options.shard ? all.filter((d) => shardOf(key(d), options.shard!.count) === options.shard!.index) : all;
   const done = new Set(existsSync(options.out) ? readRecords([options.out]).map((r) => r.dir) : []);
   let scanned = 0;
   for (const [i, dir] of mine.entries()) {
@@ -99,15 +112,17 @@ export async function survey(input: string, options: SurveyOptions): Promise<{ s
 }
 
 async function surveyModule(dir: string, options: JudgeOptions): Promise<SurveyRecord> {
+  const module = modulePathOf(dir);
   try {
     const result = await judgeScan(await scan([dir], { base: dir }), { ...options, useLocalGo: false });
-    const own = result.modules.find((m) => m.dir === '.');
+    // A nested module is a record of its own: its pulls do not belong to this one.
+    const nested = result.modules.map((m) => `${m.dir}/`).filter((d) => d !== './' && !d.startsWith('../'));
     return {
       dir,
-      module: own?.path ?? null,
+      module,
       version: versionOf(dir),
       pulls: result.findings
-        .filter((f) => f.verdicts)
+        .filter((f) => f.verdicts && !nested.some((d) => f.file.startsWith(d)))
         .map((f) => ({
           file: f.file,
           line: f.span.start.line,
@@ -119,7 +134,9 @@ async function surveyModule(dir: string, options: JudgeOptions): Promise<SurveyR
       errors: result.messages.filter((m) => m.severity === 'error').map((m) => `${m.file}: ${m.message}`),
     };
   } catch (e) {
-    return { dir, module: null, version: versionOf(dir), pulls: [], errors: [(e as Error).message] };
+    // A bad --go or --platform is the run's error, not this module's: recorded, it would make a re-run skip every module.
+    if (e instanceof LinkfixError && e.code === 'EUSAGE') throw e;
+    return { dir, module, version: versionOf(dir), pulls: [], errors: [(e as Error).message] };
   }
 }
 
