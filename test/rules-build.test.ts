@@ -1,0 +1,53 @@
+// Every rewrite in the rule table, applied by the engine to a pull with the
+// rule's own signature, must give Go that gofmt, go vet and go build accept:
+// the table is a set of claims about compiling code, checked with the Go on
+// this machine.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { fixSource } from '../src/fix/fix-source.js';
+import { REPLACEMENTS } from '../src/rules/replacements.js';
+import { tempDir } from './helpers.js';
+
+const rules = Object.entries(REPLACEMENTS).flatMap(([symbol, r]) => (r.rewrite ? [[symbol, r.rewrite] as const] : []));
+
+/** A file that pulls `symbol` into `pulled`, declared with the rule's signature, and uses it. */
+function pullOf(symbol: string, params: readonly string[], results: readonly string[]): string {
+  const types = [...params, ...results].join(' ');
+  const imports = [types.includes('reflect.') ? '"reflect"' : null, types.includes('unsafe.') ? '"unsafe"' : '_ "unsafe"'].filter(Boolean);
+  const result = results.length > 1 ? ` (${results.join(', ')})` : results.length === 1 ? ` ${results[0]}` : '';
+  return [
+    'package p',
+    '',
+    `import (\n${imports.map((i) => `\t${i}`).join('\n')}\n)`,
+    '',
+    `//go:linkname pulled ${symbol}`,
+    `func pulled(${params.map((t, i) => `a${i} ${t}`).join(', ')})${result}`,
+    '',
+    'var _ = pulled',
+    '',
+  ].join('\n');
+}
+
+test(`the ${rules.length} rewrites of the rule table build and vet cleanly`, { timeout: 300_000 }, () => {
+  expect(rules.length).toBeGreaterThan(10);
+  const mod = tempDir('linkfix-rules-');
+  writeFileSync(join(mod, 'go.mod'), 'module example.com/rules\n\ngo 1.26\n');
+  const unapplied: string[] = [];
+  rules.forEach(([symbol, rewrite], i) => {
+    const dir = join(mod, `r${i}`);
+    mkdirSync(dir);
+    const result = fixSource(pullOf(symbol, rewrite.params, rewrite.results), { filename: 'p.go', goVersion: '1.26', unsafeFixes: true });
+    if (result.applied.length === 0 || result.output.includes('//go:linkname')) unapplied.push(symbol);
+    writeFileSync(join(dir, 'p.go'), result.output);
+    for (const f of result.files) writeFileSync(join(dir, f.file), f.content);
+  });
+  expect(unapplied).toEqual([]);
+  const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' };
+  expect(execFileSync('gofmt', ['-l', '.'], { cwd: mod, encoding: 'utf8' })).toBe('');
+  // Throws with go's output when a rewrite does not compile or vet.
+  execFileSync('go', ['vet', './...'], { cwd: mod, env, encoding: 'utf8', stdio: 'pipe' });
+  execFileSync('go', ['build', './...'], { cwd: mod, env, encoding: 'utf8', stdio: 'pipe' });
+});
