@@ -1,7 +1,7 @@
 // The link check writes nothing into the user's tree, even when interrupted.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { ROOT, tempDir } from './helpers.js';
@@ -41,4 +41,15 @@ test('SIGINT during --link stops the builds and removes the temporary overlay fi
   expect(readdirSync(tmp).filter((d) => d.startsWith('linkfix-link-'))).toEqual([]);
   expect(existsSync(join(ROOT, 'fixtures/oracle/zz_linkfix_linkcheck'))).toBe(false);
   expect(gitStatus()).toBe(before);
+});
+
+test('the package name comes from the package clause, not the import path (a /v2 module, a directory named otherwise)', () => {
+  const dir = tempDir('linkfix-v2-');
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/lib/v2\n\ngo 1.22\n');
+  mkdirSync(join(dir, 'go-thing'));
+  const pull = (pkg: string): string => `package ${pkg}\n\nimport _ "unsafe"\n\n//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n`;
+  writeFileSync(join(dir, 'lib.go'), pull('lib'));
+  writeFileSync(join(dir, 'go-thing', 'thing.go'), pull('thing'));
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/linkfix.js'), 'scan', '--link', '--go', '1.26', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  expect(r.stdout.match(/link 1\.26 ok/g)).toHaveLength(2);
 });

@@ -13,7 +13,7 @@ import type { Finding, ScanResult } from '../model/types.js';
 import { REPLACEMENTS, type Rewrite } from '../rules/replacements.js';
 import { FileCache, defaultPackageName, ensureImport, lineStartOf, removeLines, type EditableFile } from './source.js';
 import type { Diagnostic, Plan, SuggestedFix, TextEdit } from './types.js';
-import { vendoredCopy } from './vendor.js';
+import { StdSource, vendoredCopy } from './vendor.js';
 
 export interface PlanOptions {
   /** Only pulls that fail on a judged release (default: every pull that has a fix). */
@@ -28,6 +28,7 @@ export interface PlanOptions {
 
 export function plan(result: ScanResult, options: PlanOptions = {}): Plan {
   const files = new FileCache(result.base, options.sources);
+  const std = new StdSource(options.goroot);
   const modules = new Map(result.modules.map((m) => [m.path, m]));
   const diagnostics: Diagnostic[] = [];
   for (const f of result.findings) {
@@ -37,7 +38,7 @@ export function plan(result: ScanResult, options: PlanOptions = {}): Plan {
     // A pull fenced to old releases (`//go:build !go1.N`, e.g. by a guard fix) that links wherever it is compiled is done.
     if (failing.length === 0 && /!\s*go1\.\d+/.test(f.constraint.expression ?? '')) continue;
     const moduleGo = f.module ? modules.get(f.module)?.goVersion : null;
-    const context: Context = { f, files, result, moduleMinor: moduleGo ? goMinor(moduleGo) : null, options };
+    const context: Context = { f, files, std, result, moduleMinor: moduleGo ? goMinor(moduleGo) : null, options };
     diagnostics.push(diagnose(context, failing.map((v) => `${v.go} ${v.verdict}`)));
   }
   return { base: result.base, diagnostics };
@@ -46,6 +47,7 @@ export function plan(result: ScanResult, options: PlanOptions = {}): Plan {
 interface Context {
   f: Finding;
   files: FileCache;
+  std: StdSource;
   result: ScanResult;
   moduleMinor: number | null;
   options: PlanOptions;
@@ -267,7 +269,7 @@ function vendored(ctx: Context): Outcome {
   if (f.target.kind !== 'std' || /[()]/.test(f.target.symbol)) return null;
   const s = sites(ctx);
   if (!s) return null;
-  return vendoredCopy({ finding: f, directiveFile: s.file, directive: s.directive, declFile: s.declFile, decl: s.decl, goroot: ctx.options.goroot });
+  return vendoredCopy({ finding: f, directiveFile: s.file, directive: s.directive, declFile: s.declFile, decl: s.decl, std: ctx.std });
 }
 
 /** Parameters with names (generated `a0`, `a1`… where the declaration has none). */

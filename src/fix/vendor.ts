@@ -4,13 +4,14 @@
 // the Go authors' notice. Anything impure refuses: unsafe, cgo, internal
 // packages, assembly, another linkname, types, or a var the std assigns.
 
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Parser from 'tree-sitter';
+import { localGo } from '../catalog/load.js';
 import { treeSitterTree } from '../parse/gofile.js';
 import { parseDirectiveComment } from '../parse/directive.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
+import { importable } from '../model/modules.js';
 import type { Finding } from '../model/types.js';
 import { defaultPackageName, removeLines, type EditableFile } from './source.js';
 import type { SuggestedFix } from './types.js';
@@ -21,7 +22,7 @@ export interface VendorInput {
   directive: DirectiveSite;
   declFile: EditableFile;
   decl: GoDecl;
-  goroot?: () => string | null;
+  std: StdSource;
 }
 
 interface StdDecl {
@@ -44,20 +45,46 @@ interface StdFile {
 
 const MAX_CLOSURE = 24;
 
-function localGoroot(): string | null {
+/** The user's GOROOT as a source of std declarations: located once per plan, each package read and parsed once. */
+export class StdSource {
+  private located: { goroot: string; version: string } | null | undefined;
+  private readonly packages = new Map<string, Map<string, StdDecl>>();
+
+  /** `goroot` overrides `go env GOROOT` (null: no copies). */
+  constructor(private readonly goroot?: () => string | null) {}
+
+  where(): { goroot: string; version: string } | null {
+    if (this.located === undefined) {
+      if (this.goroot) {
+        const goroot = this.goroot();
+        this.located = goroot ? { goroot, version: versionIn(goroot) } : null;
+      } else this.located = localGo();
+    }
+    return this.located;
+  }
+
+  declarations(importPath: string): Map<string, StdDecl> {
+    let decls = this.packages.get(importPath);
+    if (!decls) this.packages.set(importPath, (decls = readPackage(join(this.where()!.goroot, 'src', importPath))));
+    return decls;
+  }
+}
+
+/** The release a GOROOT holds, for messages (a Go built from source may have no VERSION file). */
+function versionIn(goroot: string): string {
   try {
-    return execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+    return readFileSync(join(goroot, 'VERSION'), 'utf8').split('\n')[0]!.trim();
   } catch {
-    return null;
+    return goroot;
   }
 }
 
 export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: string } {
   const { finding: f } = input;
-  const goroot = (input.goroot ?? localGoroot)();
-  if (!goroot) return { manual: 'no GOROOT to copy the std declaration from (is Go on PATH?)' };
-  const version = readFileSync(join(goroot, 'VERSION'), 'utf8').split('\n')[0]!.trim();
-  const decls = readPackage(join(goroot, 'src', f.target.importPath));
+  const where = input.std.where();
+  if (!where) return { manual: 'no GOROOT to copy the std declaration from (is Go on PATH?)' };
+  const { goroot, version } = where;
+  const decls = input.std.declarations(f.target.importPath);
   const root = decls.get(f.target.symbol);
   if (!root) return { manual: `${f.target.raw} is not in ${goroot} (${version}): nothing to copy` };
   const wantVar = input.decl.kind === 'var';
@@ -75,7 +102,7 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
       if (node.type === 'package_identifier' || (node.type === 'identifier' && node.parent?.type === 'selector_expression' && node.parent.childForFieldName('operand')?.id === node.id)) {
         const path = d.file.imports.get(node.text);
         if (path) {
-          if (path === 'unsafe' || path === 'C' || /(^|\/)internal(\/|$)/.test(path) || path.startsWith('vendor/')) {
+          if (path === 'unsafe' || path === 'C' || !importable(path)) {
             return { manual: `${f.target.raw} depends on ${path}, which a copy cannot use` };
           }
           imports.add(path);

@@ -9,11 +9,16 @@
 //     temporary directory, removed even on SIGINT.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { LinkfixError } from '../errors.js';
+import { isJudged } from '../judge/verdict.js';
 import { constraintMatches } from '../model/constraint.js';
+import { importable } from '../model/modules.js';
+import { parseGoFile } from '../parse/gofile.js';
+import { SourceText } from '../parse/source.js';
 import type { AsmDefinition, Finding, LinkOutcome, ScanResult } from '../model/types.js';
 import { goMinor } from '../catalog/types.js';
 
@@ -136,8 +141,7 @@ function packageJobs(result: ScanResult): PackageJob[] {
   const jobs = new Map<string, PackageJob>();
   const moduleDirs = result.modules.filter((m) => m.path).map((m) => ({ path: m.path!, dir: resolve(result.base, m.dir) }));
   for (const f of result.findings) {
-    if (f.kind !== 'pull' && f.kind !== 'asm-pull' && f.kind !== 'handshake') continue;
-    if (!f.package || !f.module) continue;
+    if (!isJudged(f) || !f.package || !f.module) continue;
     const keep = f.kind === 'asm-pull' ? enclosingText(f, result.asmDefinitions) : f.localName;
     if (!keep) continue;
     const pkgDir = dirname(resolve(result.base, f.file));
@@ -145,7 +149,7 @@ function packageJobs(result: ScanResult): PackageJob[] {
     if (!moduleDir) continue;
     let job = jobs.get(pkgDir);
     if (!job) {
-      job = { pkgDir, pkgName: packageName(f), importPath: f.package, moduleDir, targets: [] };
+      job = { pkgDir, pkgName: packageName(pkgDir, f), importPath: f.package, moduleDir, targets: [] };
       jobs.set(pkgDir, job);
     }
     job.targets.push({ finding: f, keep, isVar: f.declaration?.kind === 'var' });
@@ -153,9 +157,14 @@ function packageJobs(result: ScanResult): PackageJob[] {
   return [...jobs.values()];
 }
 
-/** The Go package name is the last import path element for the packages linkfix checks (main cannot be imported). */
-function packageName(f: Finding): string {
-  return f.package!.slice(f.package!.lastIndexOf('/') + 1).replace(/[^\p{L}\p{N}_]/gu, '_');
+/** The package clause of the finding's Go file, or of the first Go file beside its assembly file. */
+function packageName(pkgDir: string, f: Finding): string {
+  const files = f.file.endsWith('.go') ? [basename(f.file)] : readdirSync(pkgDir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort();
+  for (const name of files) {
+    const parsed = parseGoFile(SourceText.fromBytes(readFileSync(join(pkgDir, name))));
+    if (parsed.packageName) return parsed.packageName;
+  }
+  throw new LinkfixError('EIO', `no Go file with a package clause beside ${f.file}`, { file: f.file });
 }
 
 /** The Go name of the TEXT symbol whose body holds an asm reference. */
@@ -241,10 +250,6 @@ async function linkOnce(job: PackageJob, targets: Target[], goroot: string, { re
   }
 }
 
-/** Std packages a program can import (internal and vendored ones are linked in through their importers). */
-function importable(path: string): boolean {
-  return !/(^|\/)internal(\/|$)/.test(path) && !path.startsWith('vendor/');
-}
 
 /** What one build says about one of the pulls it kept alive. */
 function attribute(build: Build, t: Target, groupSize: number): Omit<LinkOutcome, 'release'> {

@@ -152,3 +152,8 @@ export class ModuleIndex {
     return relative(this.base, abs).split(sep).join('/');
   }
 }
+
+/** Can another module import this package? Not one under internal/ or vendor/ (those are linked in through their importers). */
+export function importable(importPath: string): boolean {
+  return !/(^|\/)internal(\/|$)/.test(importPath) && !importPath.startsWith('vendor/');
+}
