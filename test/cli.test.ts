@@ -47,6 +47,16 @@ describe('exit status (0 nothing fails, 1 a pull fails on a selected release, 2 
     expect(runCli(['scna']).status).toBe(2);
   });
 
+  test.each([
+    ['explain on an unknown --platform', ['explain', 'runtime.fastrand', '--platform', 'linux/386'], /--platform: catalogs cover/],
+    ['catalog build on a directory that is not a GOROOT', ['catalog', 'build', '--goroot', '/nonexistent'], /\/nonexistent: not a Go release's GOROOT/],
+  ])('%s: a clear error, exit 2', (_, args, message) => {
+    const run = runCli(args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
   test('--help and --version exit 0', () => {
     expect(runCli(['--version']).status).toBe(0);
     const help = runCli(['scan', '--help']);

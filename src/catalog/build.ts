@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { LinkfixError } from '../errors.js';
+import { describeFsError, LinkfixError } from '../errors.js';
 import { parseAsmFile, type ParsedAsmFile } from '../parse/asmfile.js';
 import { isWellFormed, splitSymbol } from '../parse/directive.js';
 import { declSignature, parseGoFile, type ParsedGoFile } from '../parse/gofile.js';
@@ -77,7 +77,12 @@ interface PlatformView {
 }
 
 export async function buildCatalog({ goroot, lister = listWithGo, platforms = PLATFORMS }: BuildOptions): Promise<Catalog> {
-  const go = readFileSync(join(goroot, 'VERSION'), 'utf8').split('\n')[0]!.trim();
+  let go: string;
+  try {
+    go = readFileSync(join(goroot, 'VERSION'), 'utf8').split('\n')[0]!.trim();
+  } catch (e) {
+    throw new LinkfixError('EIO', `not a Go release's GOROOT: ${describeFsError(e, 'cannot read VERSION')}`, { file: goroot });
+  }
   const minor = goMinor(go);
   const rules = rulesFor(minor);
   const listed = await Promise.all(platforms.map((p) => lister(goroot, p)));

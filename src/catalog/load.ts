@@ -3,11 +3,11 @@
 // is newer than every shipped release (cached under the XDG cache directory).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { LinkfixError } from '../errors.js';
+import { describeFsError, LinkfixError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { buildCatalog } from './build.js';
 import { CATALOG_SCHEMA, SymbolTable, goMinor, type Catalog } from './types.js';
@@ -32,7 +32,13 @@ export function shippedReleases(dir: URL | string = SHIPPED_DIR): string[] {
 const patch = (v: string): number => Number(/^go1\.\d+\.(\d+)/.exec(v)?.[1] ?? 0);
 
 export function readCatalogFile(path: string | URL): Catalog {
-  const data = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as Omit<Catalog, 'symbols'> & { symbols: string };
+  let data: Omit<Catalog, 'symbols'> & { symbols: string };
+  try {
+    data = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8'));
+  } catch (e) {
+    const what = (e as NodeJS.ErrnoException).code?.startsWith('E') ? describeFsError(e, 'cannot read the catalog') : 'not a gzipped catalog';
+    throw new LinkfixError('EIO', what, { file: String(path) });
+  }
   if (data.schema !== CATALOG_SCHEMA) {
     throw new LinkfixError('EPARSE', `catalog ${String(path)} has schema ${data.schema}, this linkfix reads ${CATALOG_SCHEMA}`);
   }
@@ -41,8 +47,14 @@ export function readCatalogFile(path: string | URL): Catalog {
 
 export function writeCatalogFile(path: string, catalog: Catalog): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, gzipSync(JSON.stringify(catalog), { level: 9 }));
-  renameSync(tmp, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, gzipSync(JSON.stringify(catalog), { level: 9 }));
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new LinkfixError('EIO', describeFsError(e, 'cannot write the catalog'), { file: path });
+  }
 }
 
 /** A shipped catalog by release (`go1.26.11`), read once per process. */
@@ -87,7 +99,10 @@ export async function cachedCatalog(go: LocalGo, announce: (msg: string) => void
   if (existsSync(file)) return readCatalogFile(file);
   announce(`linkfix: ${go.version} is newer than the shipped catalogs; building its std catalog from ${go.goroot} (cached in ${dir})`);
   const catalog = await buildCatalog({ goroot: go.goroot });
-  mkdirSync(dir, { recursive: true });
-  writeCatalogFile(file, catalog);
+  try {
+    writeCatalogFile(file, catalog);
+  } catch (e) {
+    announce(`linkfix: warning: the catalog is not cached (${(e as Error).message}: ${file}); it will be built again next time`);
+  }
   return catalog;
 }

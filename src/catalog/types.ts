@@ -3,6 +3,8 @@
 // that release's linker applies. Plain JSON, shipped gzipped per release.
 
 /** The platforms every catalog covers; a mask bit per platform, in this order. */
+import { LinkfixError } from '../errors.js';
+
 export const PLATFORMS = ['linux/amd64', 'linux/arm64', 'darwin/arm64', 'windows/amd64'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 export const ALL_PLATFORMS_MASK = (1 << PLATFORMS.length) - 1;
@@ -68,9 +70,10 @@ export function rulesFor(minor: number): LinkerRules {
   return { checkLinkname: minor >= 23, asmImplicit: minor <= 26, builtinLoophole: minor === 23, linknamestd: minor >= 27 };
 }
 
+/** The bit of `platform` in a catalog's masks; a platform the catalogs do not cover is a usage error. */
 export function platformBit(platform: string): number {
   const i = (PLATFORMS as readonly string[]).indexOf(platform);
-  if (i < 0) throw new Error(`unknown platform ${platform}`);
+  if (i < 0) throw new LinkfixError('EUSAGE', `--platform: catalogs cover ${PLATFORMS.join(', ')}; not ${platform}`);
   return 1 << i;
 }
 

@@ -1,7 +1,7 @@
 // The judge stage: every pull of a scan gets a verdict per selected Go release.
 
 import { cachedCatalog, localGo, shippedCatalog, shippedReleases } from '../catalog/load.js';
-import { PLATFORMS, goMinor, type Catalog } from '../catalog/types.js';
+import { goMinor, platformBit, type Catalog } from '../catalog/types.js';
 import { LinkfixError } from '../errors.js';
 import type { Finding, ScanResult } from '../model/types.js';
 import { isJudged, judge } from './verdict.js';
@@ -57,9 +57,7 @@ export function selectMinors(spec: string, known: number[]): number[] {
 
 export async function judgeScan(result: ScanResult, options: JudgeOptions = {}): Promise<ScanResult> {
   const platform = options.platform ?? 'linux/amd64';
-  if (!(PLATFORMS as readonly string[]).includes(platform)) {
-    throw new LinkfixError('EUSAGE', `--platform: catalogs cover ${PLATFORMS.join(', ')}; not ${platform}`);
-  }
+  platformBit(platform); // a platform the catalogs do not cover is a usage error, before any work
   const catalogs = await knownCatalogs(options);
   const known = [...catalogs.keys()].sort((a, b) => a - b);
   if (known.length === 0) throw new LinkfixError('EIO', 'no std catalog is available (the catalogs/ directory is missing and there is no Go on PATH)');
