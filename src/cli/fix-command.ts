@@ -8,6 +8,7 @@ import type { Applied, FileChange } from '../fix/apply.js';
 import type { Plan, TextEdit } from '../fix/types.js';
 import { defaultGoroot, linkPackage } from '../linkcheck/linkcheck.js';
 import { ModuleIndex } from '../model/modules.js';
+import { parseGoFile } from '../parse/gofile.js';
 import { SourceText } from '../parse/source.js';
 import { VERSION } from '../version.js';
 import { LinkfixCommand, treePaths } from './command.js';
@@ -105,8 +106,8 @@ export class FixCommand extends LinkfixCommand {
     const modules = new ModuleIndex(process.cwd(), () => {});
     const pkgs = new Map<string, { dir: string; name: string; importPath: string; moduleDir: string }>();
     for (const ch of changes) {
-      const text = (ch.after ?? ch.before)?.toString('utf8') ?? '';
-      const name = /^package\s+(\w+)/m.exec(text)?.[1];
+      const bytes = ch.after ?? ch.before;
+      const name = bytes && ch.file.endsWith('.go') ? parseGoFile(SourceText.fromBytes(bytes)).packageName : null;
       const dir = dirname(ch.path);
       const importPath = modules.importPath(dir);
       const moduleDir = modules.moduleFor(dir)?.dir;
@@ -115,10 +116,11 @@ export class FixCommand extends LinkfixCommand {
     for (const release of releases) {
       const goroot = defaultGoroot(release);
       for (const pkg of pkgs.values()) {
-        let problem = await linkPackage(pkg, goroot);
+        let problem = await linkPackage(pkg, goroot, this.platform);
         if (problem === null) {
           try {
-            await run(`${goroot}/bin/go`, ['vet', '.'], { cwd: pkg.dir, env: { ...process.env, GOTOOLCHAIN: 'local' } });
+            const [GOOS, GOARCH] = this.platform.split('/');
+            await run(`${goroot}/bin/go`, ['vet', '.'], { cwd: pkg.dir, env: { ...process.env, GOTOOLCHAIN: 'local', GOOS, GOARCH } });
           } catch (e) {
             const err = e as { stderr?: string; message: string };
             problem = (err.stderr ?? err.message).trim();

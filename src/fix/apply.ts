@@ -44,8 +44,6 @@ export interface Applied {
   skipped: Skipped[];
 }
 
-const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
-
 export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
   const baselines = new Map<string, Buffer>();
   const read = (file: string): Buffer => {
@@ -55,6 +53,13 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
       baselines.set(file, b);
     }
     return b;
+  };
+  // The scanner's rule (go/ast.IsGenerated: the marker before the package clause), not a match anywhere in the file.
+  const generated = new Map<string, boolean>();
+  const isGenerated = (file: string): boolean => {
+    if (!file.endsWith('.go')) return false;
+    if (!generated.has(file)) generated.set(file, parseGoFile(SourceText.fromBytes(read(file))).generated);
+    return generated.get(file)!;
   };
   const accepted = new Map<string, TextEdit[]>();
   const created = new Map<string, FileOp & { kind: 'create' }>();
@@ -69,7 +74,7 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
       continue;
     }
     const touched = [...new Set(fix.edits.map((e) => e.file))];
-    const protectedFile = touched.find((file) => (!options.includeVendor && /(^|\/)vendor\//.test(file)) || (!options.includeGenerated && GENERATED.test(read(file).toString('utf8'))));
+    const protectedFile = touched.find((file) => (!options.includeVendor && /(^|\/)vendor\//.test(file)) || (!options.includeGenerated && isGenerated(file)));
     if (protectedFile) {
       skipped.push({ diagnostic, reason: `${protectedFile} is ${/(^|\/)vendor\//.test(protectedFile) ? 'vendored' : 'generated'}: reported, not edited (--include-vendor / --include-generated)` });
       continue;

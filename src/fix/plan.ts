@@ -108,7 +108,10 @@ function handshakeCompletion(ctx: Context): Outcome {
   const { f, files, result } = ctx;
   if (f.target.kind !== 'same-module' && f.target.kind !== 'workspace') return null;
   if (ctx.options.sources) return { manual: `${f.target.raw} is defined outside the source given: push it from its definition` };
-  const module = result.modules.find((m) => m.path !== null && (f.target.importPath === m.path || f.target.importPath.startsWith(`${m.path}/`)));
+  // The module with the longest path that holds the import path (a nested module owns its subtree).
+  const module = result.modules
+    .filter((m) => m.path !== null && (f.target.importPath === m.path || f.target.importPath.startsWith(`${m.path}/`)))
+    .sort((a, b) => b.path!.length - a.path!.length)[0];
   if (!module?.path) return { manual: `the module of ${f.target.importPath} was not found` };
   const dir = resolve(result.base, module.dir, f.target.importPath.slice(module.path.length + 1));
   let names: string[];
@@ -185,15 +188,13 @@ function apiReplacement(ctx: Context): Outcome {
   const importEdits: TextEdit[] = [];
   for (const path of rw.imports) {
     const use = ensureImport(s.declFile, path);
-    names[packageKey(path)] = use.name;
+    names[defaultPackageName(path)] = use.name;
     if (use.edit) importEdits.push(use.edit);
   }
   const fill = filler(params, f.localName!, names);
   return bodyFix(ctx, s, params, sig.results, rw.body.map(fill), (rw.after ?? []).map(fill), importEdits, fix);
 }
 
-/** The `{pkg}` key a rule template uses for an import path: math/rand/v2 → rand. */
-const packageKey = (path: string): string => path.split('/').filter((p) => !/^v\d+$/.test(p)).pop()!;
 
 function filler(params: Param[], local: string, names: Record<string, string>): (line: string) => string {
   return (line) =>
@@ -226,7 +227,7 @@ function guarded(
   const signature = text.slice(s.decl.start, s.decl.signatureEnd);
   const sigImports = s.declFile.parsed.imports
     .flatMap((d) => d.specs)
-    .filter((spec) => spec.name !== '_' && spec.name !== '.' && new RegExp(`\\b${spec.name ?? packageKey(spec.path)}\\.`).test(signature));
+    .filter((spec) => spec.name !== '_' && spec.name !== '.' && new RegExp(`\\b${spec.name ?? defaultPackageName(spec.path)}\\.`).test(signature));
   const importLines = (specs: string[]): string[] =>
     specs.length === 0 ? [] : specs.length === 1 ? [`import ${specs[0]}`, ''] : ['import (', ...specs.map((x) => `\t${x}`), ')', ''];
   const specText = (name: string | null, path: string): string => `${name ? `${name} ` : ''}"${path}"`;
@@ -238,7 +239,7 @@ function guarded(
   const oldFile = [constraint(`!go1.${minor}`), '', pkg, '', ...importLines(oldSpecs), `//go:linkname ${s.directive.args.join(' ')}`, signature, ''];
 
   const names: Record<string, string> = {};
-  for (const path of rw.imports) names[packageKey(path)] = sigImports.find((x) => x.path === path)?.name ?? defaultPackageName(path);
+  for (const path of rw.imports) names[defaultPackageName(path)] = sigImports.find((x) => x.path === path)?.name ?? defaultPackageName(path);
   const newSpecs = [...new Set([...sigImports.map((x) => specText(x.name, x.path)), ...rw.imports.filter((p) => !sigImports.some((x) => x.path === p)).map((p) => specText(null, p))])].sort(byPath);
   const fill = filler(params, local, names);
   const header = `func ${local}(${params.map((p) => `${p.name} ${p.type}`).join(', ')})${resultText(results)}`;

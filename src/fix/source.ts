@@ -12,8 +12,6 @@ import type { TextEdit } from './types.js';
 export interface EditableFile {
   /** Path relative to the plan's base. */
   rel: string;
-  abs: string;
-  bytes: Buffer;
   parsed: ParsedGoFile;
   eol: string;
 }
@@ -29,11 +27,10 @@ export class FileCache {
   get(rel: string): EditableFile {
     let f = this.files.get(rel);
     if (!f) {
-      const abs = resolve(this.base, rel);
-      const bytes = this.sources ? this.sources.get(rel) : readFileSync(abs);
+      const bytes = this.sources ? this.sources.get(rel) : readFileSync(resolve(this.base, rel));
       if (!bytes) throw new Error(`${rel} is not among the in-memory sources`);
       const parsed = parseGoFile(SourceText.fromBytes(bytes));
-      f = { rel, abs, bytes, parsed, eol: parsed.source.crlf ? '\r\n' : '\n' };
+      f = { rel, parsed, eol: parsed.source.crlf ? '\r\n' : '\n' };
       this.files.set(rel, f);
     }
     return f;

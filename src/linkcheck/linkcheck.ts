@@ -88,8 +88,8 @@ interface PackageJob {
 }
 
 /** Links a program that imports the package (a library alone is never linked): null when it links, else the toolchain's output. */
-export async function linkPackage(pkg: { dir: string; name: string; importPath: string; moduleDir: string }, goroot: string): Promise<string | null> {
-  const [goos, goarch] = HOST.split('/') as [string, string];
+export async function linkPackage(pkg: { dir: string; name: string; importPath: string; moduleDir: string }, goroot: string, platform = HOST): Promise<string | null> {
+  const [goos, goarch] = platform.split('/') as [string, string];
   const build = await linkOnce({ pkgDir: pkg.dir, pkgName: pkg.name, importPath: pkg.importPath, moduleDir: pkg.moduleDir, targets: [] }, [], goroot, { readValues: false, goos, goarch });
   return build.ok ? null : build.output;
 }

@@ -3,6 +3,8 @@
 // in the std (runtime/rand.go, runtime/time_nofake.go, runtime/linkname_shim.go)
 // and the public APIs that do the same job (reference §5.3).
 
+import { splitSymbol } from '../parse/directive.js';
+
 export interface Replacement {
   /** What to use instead. */
   use: string;
@@ -146,8 +148,7 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
 export function replacementFor(symbol: string): Replacement | null {
   const known = REPLACEMENTS[symbol];
   if (known) return known;
-  const dot = symbol.indexOf('.', symbol.lastIndexOf('/') + 1);
-  const name = symbol.slice(dot + 1);
+  const name = splitSymbol(symbol)?.symbol ?? '';
   if (/^[A-Z]/.test(name)) return { use: `call ${symbol} directly`, note: 'it is exported' };
   return null;
 }
