@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describeFsError, LinkfixError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { buildCatalog } from './build.js';
 import { CATALOG_SCHEMA, SymbolTable, goMinor, type Catalog } from './types.js';
 
 export const SHIPPED_DIR = new URL('../../catalogs/', import.meta.url);
@@ -98,6 +97,8 @@ export async function cachedCatalog(go: LocalGo, announce: (msg: string) => void
   const file = join(dir, `${go.version}-linkfix-${VERSION}.json.gz`);
   if (existsSync(file)) return readCatalogFile(file);
   announce(`linkfix: ${go.version} is newer than the shipped catalogs; building its std catalog from ${go.goroot} (cached in ${dir})`);
+  // Loaded on use: only a Go newer than every shipped catalog needs the builder.
+  const { buildCatalog } = await import('./build.js');
   const catalog = await buildCatalog({ goroot: go.goroot });
   try {
     writeCatalogFile(file, catalog);

@@ -2,7 +2,7 @@ import { FAILING } from '../judge/verdict.js';
 import type { Finding, ScanResult } from '../model/types.js';
 
 /** A finding the build does not survive: an invalid directive, or a pull failing on a selected release. */
-export function fails(f: Finding): boolean {
+function fails(f: Finding): boolean {
   return f.kind === 'invalid' || (f.verdicts ?? []).some((v) => FAILING.has(v.verdict));
 }
 

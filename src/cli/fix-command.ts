@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { LinkfixError } from '../errors.js';
 import type { Applied, FileChange } from '../fix/apply.js';
 import type { Plan, TextEdit } from '../fix/types.js';
-import { defaultGoroot, linkPackage } from '../linkcheck/linkcheck.js';
 import { ModuleIndex } from '../model/modules.js';
 import { parseGoFile } from '../parse/gofile.js';
 import { SourceText } from '../parse/source.js';
@@ -102,6 +101,7 @@ export class FixCommand extends LinkfixCommand {
 
   /** Each changed package linked into a program, and vetted, per release: null when clean, else the output. */
   private async buildAll(changes: FileChange[], releases: string[]): Promise<Map<string, string | null>> {
+    const { defaultGoroot, linkPackage } = await import('../linkcheck/linkcheck.js');
     const out = new Map<string, string | null>();
     const modules = new ModuleIndex(process.cwd(), () => {});
     const pkgs = new Map<string, { dir: string; name: string; importPath: string; moduleDir: string }>();

@@ -43,6 +43,9 @@ export class ScanCommand extends LinkfixCommand {
     if (!['text', 'json', 'sarif', 'github'].includes(this.format)) {
       throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text, json, sarif or github)`);
     }
+    if (this.link !== undefined && this.link !== true && this.link !== 'each' && this.link !== 'package') {
+      throw new LinkfixError('EUSAGE', `--link takes no value, "package" or "each" (got "${this.link}")`);
+    }
     const paths = treePaths(this.targets);
     const { stdout, stderr, env } = this.context;
     const scanned = await scan(paths, {
@@ -53,7 +56,6 @@ export class ScanCommand extends LinkfixCommand {
     });
     let result = await judgeScan(scanned, { go: this.go, platform: this.platform, announce: (m) => stderr.write(`${m}\n`) });
     if (this.link !== undefined) {
-      if (this.link !== true && this.link !== 'each' && this.link !== 'package') throw new LinkfixError('EUSAGE', `--link takes no value, or "each" (got "${this.link}")`);
       const { linkCheck } = await import('../linkcheck/linkcheck.js');
       const outcomes = await linkCheck(result, { releases: result.judged?.releases ?? [], mode: this.link === 'each' ? 'each' : 'package', readValues: true, platform: this.platform });
       result = { ...result, findings: result.findings.map((f) => (outcomes.has(f) ? { ...f, link: outcomes.get(f) } : f)) };

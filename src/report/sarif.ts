@@ -16,7 +16,8 @@ import { VERSION } from '../version.js';
 interface Rule {
   id: string;
   name: string;
-  level: Sarif.Result.level;
+  /** Both a SARIF level and a GitHub workflow command. */
+  level: 'error' | 'warning';
   short: string;
 }
 
@@ -31,7 +32,7 @@ const RULES: Rule[] = [
 ];
 
 /** The rule of a finding (null: nothing to report, e.g. a push or a handshake). */
-export function ruleOf(f: Finding): Rule | null {
+function ruleOf(f: Finding): Rule | null {
   const rule = (id: string): Rule => RULES.find((r) => r.id === id)!;
   if (f.kind === 'invalid') return rule('invalid-directive');
   if (f.kind !== 'pull' && f.kind !== 'asm-pull') return null;
@@ -42,7 +43,7 @@ export function ruleOf(f: Finding): Rule | null {
   return rule(`${asm}pull-tolerated`);
 }
 
-export function messageOf(f: Finding): string {
+function messageOf(f: Finding): string {
   const failing = (f.verdicts ?? []).filter((v) => FAILING.has(v.verdict));
   const row = (f.verdicts ?? []).map((v) => `${v.go} ${v.verdict}`).join(', ');
   return failing.length > 0 ? `${f.reason}. ${failing[0]!.detail}. Per release: ${row}.` : `${f.reason}${row ? `. Per release: ${row}.` : ''}`;
@@ -85,10 +86,11 @@ function fingerprint(f: Finding): string {
 export function toSarif(result: ScanResult, fixes?: { plan: Plan; applied: Applied }): Sarif.Log {
   const regions = new Regions(result.base);
   // A plan's diagnostics hold the scan's own Finding objects: a Map finds each one's fix directly.
+  const applied = new Set(fixes?.applied.applied);
   const safeFix = new Map<Finding, SuggestedFix>(
     (fixes?.plan.diagnostics ?? []).flatMap((d) => {
       const fix = d.fixes[0];
-      return fix && fix.applicability === 'safe' && fixes!.applied.applied.includes(fix) && fix.files.length === 0 ? [[d.finding, fix] as const] : [];
+      return fix && fix.applicability === 'safe' && applied.has(fix) && fix.files.length === 0 ? [[d.finding, fix] as const] : [];
     }),
   );
   const results: Sarif.Result[] = [];
@@ -157,9 +159,8 @@ export function toGithub(result: ScanResult): string {
   for (const f of result.findings) {
     const rule = ruleOf(f);
     if (!rule) continue;
-    const level = rule.level === 'error' ? 'error' : rule.level === 'warning' ? 'warning' : 'notice';
     const where = `file=${prop(f.file)},line=${f.span.start.line},col=${f.span.start.column},endLine=${f.span.end.line},endColumn=${f.span.end.column}`;
-    lines.push(`::${level} ${where},title=${prop(`linkfix ${rule.id}: ${f.target.raw}`)}::${esc(messageOf(f))}`);
+    lines.push(`::${rule.level} ${where},title=${prop(`linkfix ${rule.id}: ${f.target.raw}`)}::${esc(messageOf(f))}`);
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
