@@ -43,7 +43,7 @@ export interface LinkCheckOptions {
 }
 
 /** The platform of this machine, as GOOS/GOARCH. */
-const HOST = `${process.platform === 'win32' ? 'windows' : process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+export const HOST = `${process.platform === 'win32' ? 'windows' : process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`;
 
 const KEEPALIVE = 'zz_linkfix_keepalive.go';
 const MAIN_DIR = 'zz_linkfix_linkcheck';
