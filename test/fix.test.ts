@@ -210,6 +210,19 @@ describe('bad input: nothing is lost', () => {
     expect(result.skipped[0]!.reason).toMatch(/would not parse/);
   });
 
+  test('a refused fix goes whole: not its edits to other files, nor the files it creates', async () => {
+    const { plan: p } = await planned(PULLS);
+    const fix = p.diagnostics[0]!.fixes[0]!;
+    const breaking = { ...fix.edits[1]!, newText: 'func toUpper(s string) string {' };
+    const elsewhere = { file: 'b/b.go', start: 0, end: 0, newText: '// touched\n' };
+    const created = { kind: 'create' as const, file: 'a/new.go', content: 'package a\n' };
+    const broken = { ...p.diagnostics[0]!, fixes: [{ ...fix, edits: [elsewhere, breaking], files: [created] }] };
+    const result = applyPlan({ ...p, diagnostics: [broken] });
+    expect(result.changes).toEqual([]);
+    expect(result.applied).toEqual([]);
+    expect(result.skipped[0]!.reason).toMatch(/would not parse/);
+  });
+
   test('a file with a syntax error still gets fixes that do not add errors', async () => {
     const { plan: p } = await planned({ ...PULLS, 'a/a.go': `${PULLS['a/a.go']}\nfunc broken() {\n\treturn (\n}\n` });
     const result = applyPlan(p);

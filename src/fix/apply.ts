@@ -63,6 +63,8 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
   };
   const accepted = new Map<string, TextEdit[]>();
   const created = new Map<string, FileOp & { kind: 'create' }>();
+  /** The fixes an accepted edit or created file belongs to (an identical edit of two fixes is one edit). */
+  const owners = new Map<TextEdit | FileOp, SuggestedFix[]>();
   const applied: SuggestedFix[] = [];
   const skipped: Skipped[] = [];
 
@@ -83,7 +85,11 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
     let conflict: string | null = null;
     for (const e of fix.edits) {
       const taken = accepted.get(e.file) ?? [];
-      if (taken.some((t) => t.start === e.start && t.end === e.end && t.newText === e.newText)) continue; // identical: coalesce
+      const same = taken.find((t) => t.start === e.start && t.end === e.end && t.newText === e.newText);
+      if (same) {
+        owners.get(same)!.push(fix); // identical: coalesce
+        continue;
+      }
       // Ranges that overlap conflict; insertions at one point do not (they are ordered by text).
       const clash = taken.find((t) => t.start < e.end && e.start < t.end);
       if (clash) {
@@ -99,40 +105,60 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
       skipped.push({ diagnostic, reason: `conflicts (${conflict}); re-run to apply it` });
       continue;
     }
-    for (const e of fresh) accepted.set(e.file, [...(accepted.get(e.file) ?? []), e]);
-    for (const op of newFiles) created.set(op.file, op);
+    for (const e of fresh) {
+      accepted.set(e.file, [...(accepted.get(e.file) ?? []), e]);
+      owners.set(e, [fix]);
+    }
+    for (const op of newFiles) {
+      created.set(op.file, op);
+      owners.set(op, [fix]);
+    }
     applied.push(fix);
   }
 
-  const changes: FileChange[] = [];
-  for (const [file, edits] of accepted) {
-    const before = read(file);
-    const source = SourceText.fromBytes(before);
-    const ms = new MagicString(source.text);
-    // Insertions at one point go in text order, so that imports added by different fixes stay sorted.
-    const ordered = [...edits].sort((a, b) => a.start - b.start || a.end - b.end || (a.newText < b.newText ? -1 : 1));
-    for (const e of ordered) {
-      if (e.start === e.end) ms.appendLeft(e.start, e.newText);
-      else if (e.newText === '') ms.remove(e.start, e.end);
-      else ms.overwrite(e.start, e.end, e.newText);
-    }
-    const text = tidyUnsafeImport(ms.toString(), source.crlf ? '\r\n' : '\n');
-    if (syntaxErrorCount(text) > syntaxErrorCount(source.text)) {
-      const dropped = applied.filter((fx) => fx.edits.some((e) => e.file === file));
-      for (const fx of dropped) {
-        applied.splice(applied.indexOf(fx), 1);
-        const diagnostic = plan.diagnostics.find((d) => d.fixes[0] === fx)!;
-        skipped.push({ diagnostic, reason: `refused: the edited ${file} would not parse` });
+  // A fix whose edits leave a file that would not parse is refused whole: its edits to other
+  // files and the files it creates go too, and the files it touched are rendered again without it.
+  const refused = new Set<SuggestedFix>();
+  const live = (x: TextEdit | FileOp): boolean => owners.get(x)!.some((fx) => !refused.has(fx));
+  let changes: FileChange[] = [];
+  for (let settled = false; !settled; ) {
+    settled = true;
+    changes = [];
+    for (const [file, all] of accepted) {
+      const edits = all.filter(live);
+      if (edits.length === 0) continue;
+      const before = read(file);
+      const source = SourceText.fromBytes(before);
+      const text = render(source, edits);
+      if (syntaxErrorCount(text) > syntaxErrorCount(source.text)) {
+        for (const fx of new Set(edits.flatMap((e) => owners.get(e)!))) {
+          if (refused.has(fx)) continue;
+          refused.add(fx);
+          skipped.push({ diagnostic: plan.diagnostics.find((d) => d.fixes[0] === fx)!, reason: `refused: the edited ${file} would not parse` });
+        }
+        settled = false;
+        break;
       }
-      continue;
+      const bom = before.subarray(0, source.bomBytes);
+      changes.push({ file, path: resolve(plan.base, file), before, after: Buffer.concat([bom, Buffer.from(text, 'utf8')]) });
     }
-    const bom = before.subarray(0, source.bomBytes);
-    changes.push({ file, path: resolve(plan.base, file), before, after: Buffer.concat([bom, Buffer.from(text, 'utf8')]) });
   }
-  for (const op of created.values()) changes.push({ file: op.file, path: resolve(plan.base, op.file), before: null, after: Buffer.from(op.content, 'utf8') });
+  for (const op of created.values()) if (live(op)) changes.push({ file: op.file, path: resolve(plan.base, op.file), before: null, after: Buffer.from(op.content, 'utf8') });
   if (!options.sources) changes.push(...emptyAsmFilesToDelete(plan.base, changes));
   changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { changes: changes.filter((c) => c.before === null || c.after === null || !c.before.equals(c.after)), applied, skipped };
+  return { changes: changes.filter((c) => c.before === null || c.after === null || !c.before.equals(c.after)), applied: applied.filter((fx) => !refused.has(fx)), skipped };
+}
+
+/** A file's text with `edits` applied (insertions at one point in text order, so that imports added by different fixes stay sorted), the unsafe import tidied. */
+function render(source: SourceText, edits: TextEdit[]): string {
+  const ms = new MagicString(source.text);
+  const ordered = [...edits].sort((a, b) => a.start - b.start || a.end - b.end || (a.newText < b.newText ? -1 : 1));
+  for (const e of ordered) {
+    if (e.start === e.end) ms.appendLeft(e.start, e.newText);
+    else if (e.newText === '') ms.remove(e.start, e.end);
+    else ms.overwrite(e.start, e.end, e.newText);
+  }
+  return tidyUnsafeImport(ms.toString(), source.crlf ? '\r\n' : '\n');
 }
 
 /**
