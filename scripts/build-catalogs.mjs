@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCatalog } from '../dist/catalog/build.js';
 import { writeCatalogFile } from '../dist/catalog/load.js';
+import { defaultGoroot } from '../dist/linkcheck/linkcheck.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'catalogs');
@@ -22,7 +23,7 @@ const releases = [...newest].sort((a, b) => a[0] - b[0]).map(([minor, patch]) =>
 mkdirSync(out, { recursive: true });
 for (const old of readdirSync(out)) if (old.endsWith('.json.gz')) rmSync(join(out, old));
 for (const release of releases) {
-  const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: release } }).trim();
+  const goroot = defaultGoroot(release);
   const t = performance.now();
   const catalog = await buildCatalog({ goroot });
   writeCatalogFile(join(out, `${release}.json.gz`), catalog);
