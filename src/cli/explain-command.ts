@@ -3,6 +3,7 @@ import { FAILING } from '../judge/verdict.js';
 import { LinkfixCommand } from './command.js';
 import { colorsFor } from './context.js';
 import { LinkfixError } from '../errors.js';
+import { splitSymbol } from '../parse/directive.js';
 
 export class ExplainCommand extends LinkfixCommand {
   static override paths = [['explain']];
@@ -23,7 +24,7 @@ export class ExplainCommand extends LinkfixCommand {
     const { explain } = await import('../judge/explain.js');
     const { knownCatalogs } = await import('../judge/judge.js');
     if (this.format !== 'text' && this.format !== 'json') throw new LinkfixError('EUSAGE', `unknown --format "${this.format}" (want text or json)`);
-    if (this.symbol.indexOf('.', this.symbol.lastIndexOf('/') + 1) <= 0) {
+    if (!splitSymbol(this.symbol)?.importPath) {
       throw new LinkfixError('EUSAGE', `"${this.symbol}" is not a package-qualified symbol (e.g. runtime.fastrand, encoding/json.safeSet)`);
     }
     const { stdout, stderr, env } = this.context;

@@ -6,7 +6,7 @@
 
 import { existsSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
-import { LinkfixError } from '../errors.js';
+import { describeFsError, LinkfixError } from '../errors.js';
 import type { FileChange } from '../fix/apply.js';
 
 export type AtomicWriter = (path: string, data: Buffer) => void;
@@ -28,7 +28,7 @@ export function writeChanges(changes: FileChange[], write: AtomicWriter = atomic
     try {
       current = readFileSync(c.path);
     } catch (e) {
-      throw new LinkfixError('EIO', `cannot be read again (${(e as Error).message}); nothing was written`, { file: c.file });
+      throw new LinkfixError('EIO', `${describeFsError(e, 'cannot be read again')}; nothing was written`, { file: c.file });
     }
     if (!current.equals(c.before)) throw new LinkfixError('EIO', 'changed on disk since linkfix read it; nothing was written (re-run)', { file: c.file });
     if ((statSync(c.path).mode & 0o222) === 0) throw new LinkfixError('EIO', 'is read-only; nothing was written', { file: c.file });
@@ -49,11 +49,11 @@ export function writeChanges(changes: FileChange[], write: AtomicWriter = atomic
         if (c.before === null) unlinkSync(c.path);
         else write(c.path, c.before);
       } catch (r) {
-        restoreErrors.push(`${c.file}: ${(r as Error).message}`);
+        restoreErrors.push(`${c.file} (${describeFsError(r, 'restoring failed')})`);
       }
     }
     const restored = restoreErrors.length ? `; could not restore ${restoreErrors.join(', ')}` : done.length ? `; the ${done.length} file(s) already written were restored` : '';
-    throw new LinkfixError('EIO', `writing failed (${(e as Error).message})${restored}`, { file: failed.file });
+    throw new LinkfixError('EIO', `${describeFsError(e, 'writing failed')}${restored}`, { file: failed.file });
   }
   return { written: done.map((c) => c.file) };
 }

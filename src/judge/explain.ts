@@ -2,6 +2,7 @@
 
 import type { Catalog } from '../catalog/types.js';
 import type { Finding, Verdict } from '../model/types.js';
+import { splitSymbol } from '../parse/directive.js';
 import { replacementFor, type Replacement } from '../rules/replacements.js';
 import { judge } from './verdict.js';
 
@@ -27,9 +28,7 @@ export interface Explanation {
 }
 
 export function explain(symbol: string, catalogs: Catalog[], platform: string): Explanation {
-  const dot = symbol.indexOf('.', symbol.lastIndexOf('/') + 1);
-  const importPath = symbol.slice(0, dot);
-  const name = symbol.slice(dot + 1);
+  const { importPath, symbol: name } = splitSymbol(symbol) ?? { importPath: '', symbol };
   let previous: string | null = null;
   let hallOfShame: string[] | null = null;
   // A pull is declared the way the symbol was declared where it existed (a var stays a var after it vanished).
