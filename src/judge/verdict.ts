@@ -62,15 +62,13 @@ export function judge(f: Finding, catalog: Catalog, platform: string): Verdict {
     if (!sym || sym.k !== 'var') {
       return v('detached', `${name} does not exist in this release (${platform}): the var links as a separate zero variable`);
     }
-    if (!catalog.rules.checkLinkname) return v('ok-unchecked', 'releases before Go 1.23 do not check linknames', drift);
-    const b = blocked();
-    if (b) return b;
-    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.at}${documented}`, drift);
-    return v('rejected', `${name} is not pushed: invalid reference to ${name}`, drift);
+    return judgeData(sym);
   }
 
   function judgeAsm(): Verdict {
     if (!sym) return v('missing', `${name} does not exist in this release (${platform}): relocation target not defined`);
+    // Data has no ABI: a variable is referenced as it is, and is checked like a Go pull of it.
+    if (sym.k === 'var') return judgeData(sym);
     const isAsm = (sym.a !== undefined && (sym.a & bit) !== 0) || sym.k === 'asm';
     // A Go function has an ABI0 symbol only as a wrapper: made when it is pushed, or when its own package's assembly calls it.
     const hasWrapper = pushed !== undefined || (sym.w !== undefined && (sym.w & bit) !== 0);
@@ -81,6 +79,15 @@ export function judge(f: Finding, catalog: Catalog, platform: string): Verdict {
     if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.at}${documented}`);
     if (catalog.rules.asmImplicit) return v('ok-implicit', isAsm ? 'assembly symbols are allowed up to Go 1.26' : 'ABI wrappers are allowed up to Go 1.26');
     return v('rejected', `from Go 1.27 assembly references need a push: ${name} is not pushed`);
+  }
+
+  /** A pull of a variable that exists in this release, from Go or from assembly. */
+  function judgeData(sym: SymbolEntry): Verdict {
+    if (!catalog.rules.checkLinkname) return v('ok-unchecked', 'releases before Go 1.23 do not check linknames', drift);
+    const b = blocked();
+    if (b) return b;
+    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.at}${documented}`, drift);
+    return v('rejected', `${name} is not pushed: invalid reference to ${name}`, drift);
   }
 }
 

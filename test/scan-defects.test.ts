@@ -1,0 +1,43 @@
+// Scanner and verdict defects found on public code (issue 11): each case is
+// Go or assembly in, findings and verdicts out. The verdicts were measured
+// with real builds (go1.22.12, go1.23.12, go1.27.4) before they were written here.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { judgeScan } from '../src/judge/judge.js';
+import { scanSync } from '../src/scan/scan.js';
+import { tempDir } from './helpers.js';
+
+/** Writes a module example.com/m with the given files, scans and judges it for the given releases. */
+async function scanModule(files: Record<string, string>, go: string) {
+  const dir = tempDir('linkfix-defects-');
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/m\n\ngo 1.21\n');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return judgeScan(scanSync([dir], { base: dir }), { go, useLocalGo: false });
+}
+
+/** `target: 1.22 v1 · 1.23 v2 …` for every finding. */
+const verdictLines = (findings: Awaited<ReturnType<typeof scanModule>>['findings']): string[] =>
+  findings.map((f) => `${f.kind} ${f.target.raw}: ${(f.verdicts ?? []).map((v) => `${v.go} ${v.verdict}`).join(' · ')}`);
+
+const asmReading = (symbol: string): Record<string, string> => ({
+  'p/p.go': 'package p\n\nfunc load() uint32\n',
+  'p/p_amd64.s': `#include "textflag.h"\n\nTEXT ·load(SB), NOSPLIT, $0-4\n\tMOVL runtime·${symbol}(SB), AX\n\tMOVL AX, ret+0(FP)\n\tRET\n`,
+});
+
+describe('an assembly reference to a std variable (data has no ABI)', () => {
+  // Measured: writeBarrier links on all three; ncpu links on 1.22, is an invalid reference on 1.23
+  // and is not defined on 1.27; zerobase links on 1.22 and is an invalid reference on 1.23 and 1.27.
+  test.each([
+    ['writeBarrier', 'asm-pull runtime.writeBarrier: 1.22 ok-unchecked · 1.23 ok-pushed · 1.27 ok-pushed'],
+    ['ncpu', 'asm-pull runtime.ncpu: 1.22 ok-unchecked · 1.23 rejected · 1.27 missing'],
+    ['zerobase', 'asm-pull runtime.zerobase: 1.22 ok-unchecked · 1.23 rejected · 1.27 rejected'],
+  ])('MOVL runtime·%s(SB), AX', async (symbol, want) => {
+    const result = await scanModule(asmReading(symbol), '1.22,1.23,1.27');
+    expect(verdictLines(result.findings)).toEqual([want]);
+  });
+});
