@@ -53,3 +53,14 @@ test('the package name comes from the package clause, not the import path (a /v2
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/linkfix.js'), 'scan', '--link', '--go', '1.26', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   expect(r.stdout.match(/link 1\.26 ok/g)).toHaveLength(2);
 });
+
+test('the overlay compiles under an old language version (go.mod says go 1.12: no `any`)', () => {
+  const dir = tempDir('linkfix-go112-');
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/old\n\ngo 1.12\n');
+  writeFileSync(
+    join(dir, 'old.go'),
+    'package old\n\nimport _ "unsafe"\n\n//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n\n//go:linkname ncpu runtime.ncpu\nvar ncpu int32\n',
+  );
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/linkfix.js'), 'scan', '--link', '--go', '1.26', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  expect(r.stdout.match(/link 1\.26 ok/g)).toHaveLength(3);
+});

@@ -186,10 +186,11 @@ async function linkOnce(job: PackageJob, targets: Target[], goroot: string, { re
   track(tmp);
   try {
     const vars = targets.filter((t) => t.isVar);
+    // interface{} rather than any: the package may be written in a language version before Go 1.18.
     const keepalive = [
       `package ${job.pkgName}`,
       '',
-      'var linkfixSink []any',
+      'var linkfixSink []interface{}',
       '',
       '// init keeps every pulled name alive, so that the linker resolves it.',
       'func init() {',
@@ -197,8 +198,8 @@ async function linkOnce(job: PackageJob, targets: Target[], goroot: string, { re
       '}',
       '',
       '// LinkfixValues reads the pulled vars.',
-      'func LinkfixValues() []any {',
-      `\treturn []any{${vars.map((t) => t.keep).join(', ')}}`,
+      'func LinkfixValues() []interface{} {',
+      `\treturn []interface{}{${vars.map((t) => t.keep).join(', ')}}`,
       '}',
       '',
     ].join('\n');
