@@ -3,8 +3,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
-import { ROOT, tempDir } from './helpers.js';
+import { expect, test, vi } from 'vitest';
+import { linkPackage } from '../src/linkcheck/linkcheck.js';
+import { goroot, ROOT, tempDir } from './helpers.js';
+
+/** SIGINT listeners at the moment each overlay directory is made. */
+const sigintListenersAtMkdtemp = vi.hoisted((): number[] => []);
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const mkdtempSync = (prefix: string, options?: unknown): string => {
+    if (prefix.includes('linkfix-link-')) sigintListenersAtMkdtemp.push(process.listenerCount('SIGINT'));
+    return fs.mkdtempSync(prefix, options as undefined);
+  };
+  return { ...fs, default: { ...fs, mkdtempSync }, mkdtempSync };
+});
 
 const gitStatus = (): string => spawnSync('git', ['status', '--porcelain', '--ignored', 'fixtures'], { cwd: ROOT, encoding: 'utf8' }).stdout;
 
@@ -21,6 +33,16 @@ test('scan --link leaves no file behind: not in the tree, not in TMPDIR', () => 
   expect(gitStatus()).toBe(before);
 });
 
+test('the SIGINT handler is installed before the first overlay directory exists', async () => {
+  const dir = tempDir('linkfix-sigint-');
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/sig\n\ngo 1.21\n');
+  writeFileSync(join(dir, 'sig.go'), 'package sig\n');
+  const before = process.listenerCount('SIGINT');
+  expect(await linkPackage({ dir, name: 'sig', importPath: 'example.com/sig', moduleDir: dir }, goroot())).toBeNull();
+  expect(sigintListenersAtMkdtemp).toEqual([before + 1]);
+});
+
+// Deterministic: the handler exists before any overlay directory does, so the directory seen here is one it removes.
 test('SIGINT during --link stops the builds and removes the temporary overlay files', async () => {
   const tmp = tempDir('linkfix-tmpdir-');
   const before = gitStatus();

@@ -52,8 +52,8 @@ const MAIN_DIR = 'zz_linkfix_linkcheck';
 const live = new Set<string>();
 const interrupted = new AbortController();
 let sigintHooked = false;
-function track(dir: string): void {
-  live.add(dir);
+/** A temporary directory removed on SIGINT; the handler exists before the directory does, so no Ctrl-C can leak it. */
+function trackedTempDir(): string {
   if (!sigintHooked) {
     sigintHooked = true;
     process.once('SIGINT', () => {
@@ -62,6 +62,9 @@ function track(dir: string): void {
       process.exit(130);
     });
   }
+  const dir = mkdtempSync(join(tmpdir(), 'linkfix-link-'));
+  live.add(dir);
+  return dir;
 }
 function untrack(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
@@ -182,8 +185,7 @@ interface Build {
 }
 
 async function linkOnce(job: PackageJob, targets: Target[], goroot: string, { readValues, goos, goarch }: { readValues: boolean; goos: string; goarch: string }): Promise<Build> {
-  const tmp = mkdtempSync(join(tmpdir(), 'linkfix-link-'));
-  track(tmp);
+  const tmp = trackedTempDir();
   try {
     const vars = targets.filter((t) => t.isVar);
     // interface{} rather than any: the package may be written in a language version before Go 1.18.
