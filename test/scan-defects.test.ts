@@ -41,3 +41,21 @@ describe('an assembly reference to a std variable (data has no ABI)', () => {
     expect(verdictLines(result.findings)).toEqual([want]);
   });
 });
+
+describe('duplicate //go:linkname only where one build compiles both files', () => {
+  const pull = (constraint: string): string =>
+    `${constraint}\n\npackage p\n\nimport _ "unsafe"\n\n//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n`;
+  test.each([
+    // gc and gccgo never compile the same build.
+    ['//go:build gccgo', '//go:build gc && go1.20', ['pull', 'pull']],
+    ['//go:build gccgo', '//go:build !gccgo', ['pull', 'pull']],
+    ['// +build gccgo', '//go:build gc', ['pull', 'pull']],
+    // gc compiles both.
+    ['//go:build gc', '//go:build go1.20', ['pull', 'invalid duplicate']],
+    ['//go:build !gccgo', '', ['pull', 'invalid duplicate']],
+  ])('%j and %j', async (first, second, want) => {
+    const result = await scanModule({ 'p/a.go': pull(first), 'p/b.go': pull(second) }, '1.26');
+    const kinds = result.findings.sort((x, y) => x.file.localeCompare(y.file)).map((f) => (f.kind === 'invalid' ? `invalid ${f.invalid}` : f.kind));
+    expect(kinds).toEqual(want);
+  });
+});

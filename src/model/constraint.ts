@@ -168,10 +168,15 @@ export function constraintMatches(c: FileConstraint, ctx: BuildContext): boolean
   }
 }
 
+/** The compiler tags: a build is made by exactly one compiler. */
+const COMPILERS: ReadonlySet<string> = new Set(['gc', 'gccgo']);
+
 /**
- * Can some single build compile both files? Enumerates the real ports, the Go
- * versions the constraints mention, and every assignment of the other tags
+ * Can some single gc build compile both files? Enumerates the real ports, the
+ * Go versions the constraints mention, and every assignment of the other tags
  * (capped), so that `_linux.go` and `_darwin.go` twins are never duplicates.
+ * The compiler is gc (its rules are the ones linkfix applies): a `gccgo` file
+ * is never compiled together with another.
  */
 export function constraintsOverlap(a: FileConstraint, b: FileConstraint): boolean {
   const tags = new Set<string>();
@@ -186,11 +191,11 @@ export function constraintsOverlap(a: FileConstraint, b: FileConstraint): boolea
   }
   const minors = [...tags].flatMap((t) => /^go1\.(\d+)$/.exec(t)?.[1] ?? []).map(Number);
   const versions = [0, ...minors, ...minors.map((m) => m - 1)];
-  const free = [...tags].filter((t) => !KNOWN_OS.has(t) && !KNOWN_ARCH.has(t) && t !== 'unix' && !/^go1\.\d+$/.test(t)).slice(0, 10);
+  const free = [...tags].filter((t) => !KNOWN_OS.has(t) && !KNOWN_ARCH.has(t) && t !== 'unix' && !/^go1\.\d+$/.test(t) && !COMPILERS.has(t)).slice(0, 10);
   for (const [goos, goarch] of PORTS) {
     for (const goMinor of versions) {
       for (let mask = 0; mask < 1 << free.length; mask++) {
-        const ctx: BuildContext = { goos, goarch, goMinor, tags: new Set(free.filter((_, i) => mask & (1 << i))) };
+        const ctx: BuildContext = { goos, goarch, goMinor, tags: new Set(['gc', ...free.filter((_, i) => mask & (1 << i))]) };
         if (constraintMatches(a, ctx) && constraintMatches(b, ctx)) return true;
       }
     }
