@@ -59,3 +59,18 @@ describe('duplicate //go:linkname only where one build compiles both files', () 
     expect(kinds).toEqual(want);
   });
 });
+
+describe('assembly references spelled as statics (pkg·sym<>)', () => {
+  const asm = (body: string): Record<string, string> => ({
+    'p/p.go': 'package p\n\nfunc f()\n',
+    'p/p_amd64.s': `#include "textflag.h"\n\n${body}`,
+  });
+  test('one the file does not define is a reference to the global symbol (measured: links on 1.22, 1.23, 1.27)', async () => {
+    const result = await scanModule(asm('TEXT ·f(SB), NOSPLIT, $0-0\n\tCALL runtime·morestack_noctxt<>(SB)\n\tRET\n'), '1.22,1.23,1.27');
+    expect(verdictLines(result.findings)).toEqual(['asm-pull runtime.morestack_noctxt: 1.22 ok-unchecked · 1.23 ok-pushed · 1.27 ok-pushed']);
+  });
+  test('one the file defines stays in the file', async () => {
+    const result = await scanModule(asm('TEXT runtime·helper<>(SB), NOSPLIT, $0-0\n\tRET\n\nTEXT ·f(SB), NOSPLIT, $0-0\n\tCALL runtime·helper<>(SB)\n\tRET\n'), '1.26');
+    expect(result.findings).toEqual([]);
+  });
+});

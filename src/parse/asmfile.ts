@@ -1,6 +1,10 @@
 // Go assembly (.s) files: TEXT definitions and `pkg·sym(SB)` references.
 // Symbols use `·` for `.` and `∕` for `/`; a leading `·` means the file's own
-// package, and `name<>` is a file-local static that never crosses packages.
+// package. `sym<>` is a file-local static when the file defines it (TEXT, DATA
+// or GLOBL): then it is neither a definition nor a reference. Any other
+// `pkg·sym<>` names pkg's symbol, and is a reference: the linker binds it to
+// the global symbol when that is one of its builtins (runtime·morestack_noctxt<>),
+// and fails otherwise (relocation target not defined; measured with go1.22 to go1.27).
 
 import { normaliseAsmSymbol } from './directive.js';
 import { detach, type SourceText } from './source.js';
@@ -37,12 +41,16 @@ const isWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c
 const OFFSET = /^(?:0x[0-9a-fA-F]+|\d+)$/;
 const ABI_SUFFIX = /<(ABI\w+)>$/;
 const TEXT_PREFIX = /^\s*TEXT\s+$/;
+const STATIC_DEFINITION_PREFIX = /^\s*(?:TEXT|DATA|GLOBL)\s+$/;
 
 export function parseAsmFile(source: SourceText): ParsedAsmFile {
   const text = source.text;
   const out: ParsedAsmFile = { source, definitions: [], references: [], goBuild: null, plusBuild: [] };
   readHeader(text, out);
   const pattern = new RegExp(COMMENT_START_OR_SB);
+  // The file's own statics are known only at its end: a reference may come before the definition.
+  const definedStatics = new Set<string>();
+  const staticReferences = new Set<AsmSymbolSite>();
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
     if (m[0] !== '(SB)') {
       // Skip the comment (an unterminated block comment runs to the end).
@@ -60,15 +68,25 @@ export function parseAsmFile(source: SourceText): ParsedAsmFile {
       line: source.lineIndex(ref.start) + 1,
       abi: ref.abi === 'ABIInternal' ? 'ABIInternal' : 'ABI0',
     };
+    const before = text.slice(lineStart, ref.start);
+    if (ref.isStatic) {
+      if (STATIC_DEFINITION_PREFIX.test(before)) definedStatics.add(site.symbol);
+      else {
+        staticReferences.add(site);
+        out.references.push(site);
+      }
+      continue;
+    }
     // The symbol right after TEXT is the one the line defines; any other is a reference.
-    if (TEXT_PREFIX.test(text.slice(lineStart, ref.start))) out.definitions.push(site);
+    if (TEXT_PREFIX.test(before)) out.definitions.push(site);
     else out.references.push(site);
   }
+  if (staticReferences.size > 0) out.references = out.references.filter((r) => !staticReferences.has(r) || !definedStatics.has(r.symbol));
   return out;
 }
 
-/** The package-qualified symbol whose `(SB)` starts at `sb`; null for file-local statics and names without `·`. */
-function referenceBefore(text: string, sb: number): { symbol: string; start: number; abi: string | null } | null {
+/** The package-qualified symbol whose `(SB)` starts at `sb`, and whether it is spelled as a static (`sym<>`); null for names without `·`. */
+function referenceBefore(text: string, sb: number): { symbol: string; start: number; abi: string | null; isStatic: boolean } | null {
   const skipSpaceBack = (i: number): number => {
     while (i > 0 && isSpace(text.charCodeAt(i - 1))) i--;
     return i;
@@ -87,12 +105,13 @@ function referenceBefore(text: string, sb: number): { symbol: string; start: num
       end -= m[0].length;
     }
   }
-  if (text.startsWith('<>', end - 2)) return null;
+  const isStatic = text.startsWith('<>', end - 2);
+  if (isStatic) end -= 2;
   let start = end;
   while (start > 0 && isSymbolChar(text.charCodeAt(start - 1))) start--;
   const dot = text.indexOf('\u00b7', start);
   if (dot < 0 || dot >= end - 1) return null;
-  return { symbol: detach(text.slice(start, end)), start, abi };
+  return { symbol: detach(text.slice(start, end)), start, abi, isStatic };
 }
 
 /** Build constraints sit in the comment lines before the first line of code. */
