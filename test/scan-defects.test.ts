@@ -5,6 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { shippedCatalog, shippedReleases } from '../src/catalog/load.js';
+import { explain } from '../src/judge/explain.js';
 import { judgeScan } from '../src/judge/judge.js';
 import { scanSync } from '../src/scan/scan.js';
 import { tempDir } from './helpers.js';
@@ -72,5 +74,19 @@ describe('assembly references spelled as statics (pkg·sym<>)', () => {
   test('one the file defines stays in the file', async () => {
     const result = await scanModule(asm('TEXT runtime·helper<>(SB), NOSPLIT, $0-0\n\tRET\n\nTEXT ·f(SB), NOSPLIT, $0-0\n\tCALL runtime·helper<>(SB)\n\tRET\n'), '1.26');
     expect(result.findings).toEqual([]);
+  });
+});
+
+describe('explain prints signatures that read as Go', () => {
+  const catalogs = shippedReleases().map((r) => shippedCatalog(r));
+  test('a struct var whose fields had comments: the catalog line runs them together, so the body is left out', () => {
+    const e = explain('runtime.writeBarrier', catalogs, 'linux/amd64');
+    expect(new Set(e.releases.map((r) => r.signature))).toEqual(new Set(['var writeBarrier struct { … }']));
+    // The fields changed in Go 1.22 (needed was removed): the comparison is on the catalog's text.
+    expect(e.releases.filter((r) => r.signatureChanged).map((r) => r.go)).toEqual(['1.22']);
+  });
+  test('a signature without comments is printed as the catalog has it', () => {
+    const e = explain('runtime.nanotime', catalogs, 'linux/amd64');
+    expect(new Set(e.releases.map((r) => r.signature))).toEqual(new Set(['func nanotime() int64']));
   });
 });

@@ -36,9 +36,9 @@ export function explain(symbol: string, catalogs: Catalog[], platform: string): 
   const isVar = known.length > 0 && known[known.length - 1]!.k === 'var';
   const releases = catalogs.map((c): ReleaseFacts => {
     const sym = c.symbols.get(symbol);
-    const signature = sym?.s ?? null;
-    const changed = previous !== null && signature !== null && previous !== signature;
-    if (signature) previous = signature;
+    const declared = sym?.s ?? null;
+    const changed = previous !== null && declared !== null && previous !== declared;
+    if (declared) previous = declared;
     if (sym?.doc) hallOfShame = sym.doc;
     // A pull from an ordinary module, declared as this release declares the symbol.
     const probe: Finding = {
@@ -50,7 +50,7 @@ export function explain(symbol: string, catalogs: Catalog[], platform: string): 
       module: 'example.com/user',
       localName: name,
       target: { raw: symbol, importPath, symbol: name, kind: 'std' },
-      declaration: { kind: isVar ? 'var' : 'func-bodyless', file: '', span: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, signature: signature ?? '' },
+      declaration: { kind: isVar ? 'var' : 'func-bodyless', file: '', span: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, signature: declared ?? '' },
       importsUnsafe: true,
       constraint: { expression: null, goos: null, goarch: null, test: false },
       generated: false,
@@ -62,7 +62,7 @@ export function explain(symbol: string, catalogs: Catalog[], platform: string): 
       release: c.go,
       exists: sym !== undefined,
       kind: sym?.k ?? null,
-      signature,
+      signature: declared && readableSignature(declared),
       signatureChanged: changed,
       pushedAt: sym?.push ? `${sym.push === 'linknamestd' ? '//go:linknamestd ' : ''}${sym.at ?? ''}` : null,
       blockedFor: c.blocked[symbol] ?? null,
@@ -70,4 +70,17 @@ export function explain(symbol: string, catalogs: Catalog[], platform: string): 
     };
   });
   return { symbol, releases, hallOfShame, replacement: replacementFor(symbol) };
+}
+
+/**
+ * The catalog's signatures are on one line, so the field comments of a struct
+ * type run into the fields after them (`struct { enabled bool // compiler emits
+ * … alignme uint64 }`), which is not Go. Where the line breaks are lost the
+ * fields cannot be told apart: the body is left out.
+ */
+function readableSignature(signature: string): string {
+  const open = signature.indexOf('{');
+  const close = signature.lastIndexOf('}');
+  if (open < 0 || close < open || !signature.slice(open, close).includes('//')) return signature;
+  return `${signature.slice(0, open + 1)} … ${signature.slice(close)}`;
 }
