@@ -1,10 +1,10 @@
 import { Command, Option } from 'clipanion';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { LinkfixError } from '../errors.js';
 import type { Applied, FileChange } from '../fix/apply.js';
+import { planFiles } from '../fix/source.js';
 import type { Plan, TextEdit } from '../fix/types.js';
 import { ModuleIndex } from '../model/modules.js';
 import { parseGoFile } from '../parse/gofile.js';
@@ -135,13 +135,9 @@ export class FixCommand extends LinkfixCommand {
 
 /** The fixes as data: edits with line/column/byte positions as well as the UTF-16 offsets. */
 function fixReport(p: Plan, applied: Applied): object {
-  const texts = new Map<string, SourceText>();
+  const files = planFiles(p);
   const pos = (e: TextEdit): object => {
-    let s = texts.get(e.file);
-    if (!s) {
-      s = SourceText.fromBytes(readFileSync(`${p.base}/${e.file}`));
-      texts.set(e.file, s);
-    }
+    const s = files.get(e.file).parsed.source;
     return { file: e.file, start: s.position(e.start), end: s.position(e.end), newText: e.newText };
   };
   return {

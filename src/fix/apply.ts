@@ -8,9 +8,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import MagicString from 'magic-string';
-import { parseGoFile, syntaxErrorCount } from '../parse/gofile.js';
+import { parseGoFile, parseGoFileWithTreeSitter, syntaxErrorCount, type ParsedGoFile } from '../parse/gofile.js';
 import { SourceText } from '../parse/source.js';
 import { isWellFormed } from '../parse/directive.js';
+import { lineRemoval, planFiles, type EditableFile } from './source.js';
 import type { Diagnostic, FileOp, Plan, SuggestedFix, TextEdit } from './types.js';
 
 export interface ApplyOptions {
@@ -45,22 +46,10 @@ export interface Applied {
 }
 
 export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
-  const baselines = new Map<string, Buffer>();
-  const read = (file: string): Buffer => {
-    let b = baselines.get(file);
-    if (!b) {
-      b = options.sources?.get(file) ?? readFileSync(resolve(plan.base, file));
-      baselines.set(file, b);
-    }
-    return b;
-  };
+  // The plan's own reading of each file, when it has one: edits were made against exactly those bytes.
+  const baselines = planFiles(plan, options.sources);
   // The scanner's rule (go/ast.IsGenerated: the marker before the package clause), not a match anywhere in the file.
-  const generated = new Map<string, boolean>();
-  const isGenerated = (file: string): boolean => {
-    if (!file.endsWith('.go')) return false;
-    if (!generated.has(file)) generated.set(file, parseGoFile(SourceText.fromBytes(read(file))).generated);
-    return generated.get(file)!;
-  };
+  const isGenerated = (file: string): boolean => file.endsWith('.go') && baselines.get(file).parsed.generated;
   const accepted = new Map<string, TextEdit[]>();
   const created = new Map<string, FileOp & { kind: 'create' }>();
   /** The fixes an accepted edit or created file belongs to (an identical edit of two fixes is one edit). */
@@ -127,10 +116,11 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
     for (const [file, all] of accepted) {
       const edits = all.filter(live);
       if (edits.length === 0) continue;
-      const before = read(file);
-      const source = SourceText.fromBytes(before);
-      const text = render(source, edits);
-      if (syntaxErrorCount(text) > syntaxErrorCount(source.text)) {
+      const baseline = baselines.get(file);
+      const before = baseline.bytes;
+      const source = baseline.parsed.source;
+      const text = render(baseline, edits);
+      if (text === null) {
         for (const fx of new Set(edits.flatMap((e) => owners.get(e)!))) {
           if (refused.has(fx)) continue;
           refused.add(fx);
@@ -149,24 +139,33 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
   return { changes: changes.filter((c) => c.before === null || c.after === null || !c.before.equals(c.after)), applied: applied.filter((fx) => !refused.has(fx)), skipped };
 }
 
-/** A file's text with `edits` applied (insertions at one point in text order, so that imports added by different fixes stay sorted), the unsafe import tidied. */
-function render(source: SourceText, edits: TextEdit[]): string {
-  const ms = new MagicString(source.text);
+/**
+ * A file's text with `edits` applied (insertions at one point in text order,
+ * so that imports added by different fixes stay sorted), the unsafe import
+ * tidied; null when the result has more syntax errors than the baseline. The
+ * result is parsed once, for both checks.
+ */
+function render(baseline: EditableFile, edits: TextEdit[]): string | null {
+  const ms = new MagicString(baseline.parsed.source.text);
   const ordered = [...edits].sort((a, b) => a.start - b.start || a.end - b.end || (a.newText < b.newText ? -1 : 1));
   for (const e of ordered) {
     if (e.start === e.end) ms.appendLeft(e.start, e.newText);
     else if (e.newText === '') ms.remove(e.start, e.end);
     else ms.overwrite(e.start, e.end, e.newText);
   }
-  return tidyUnsafeImport(ms.toString(), source.crlf ? '\r\n' : '\n');
+  const text = ms.toString();
+  const parsed = parseGoFileWithTreeSitter(SourceText.fromString(text));
+  // The baseline's count costs a parse only when the result has errors (a file the skimmer read has none, but tree-sitter has gaps of its own).
+  if (parsed.syntaxErrors > 0 && parsed.syntaxErrors > syntaxErrorCount(baseline.parsed.source.text)) return null;
+  return tidyUnsafeImport(parsed);
 }
 
 /**
  * `import _ "unsafe"` (or an unused `import "unsafe"`) goes once no linkname
  * directive is left in the file.
  */
-export function tidyUnsafeImport(text: string, eol: string): string {
-  const parsed = parseGoFile(SourceText.fromString(text));
+function tidyUnsafeImport(parsed: ParsedGoFile): string {
+  const text = parsed.source.text;
   if (parsed.directives.some(isWellFormed)) return text;
   for (const decl of parsed.imports) {
     const spec = decl.specs.find((s) => s.path === 'unsafe');
@@ -174,13 +173,8 @@ export function tidyUnsafeImport(text: string, eol: string): string {
     const used = spec.name !== '_' && new RegExp(`\\b${spec.name ?? 'unsafe'}\\.`).test(text.slice(0, decl.start) + text.slice(decl.end));
     if (used || spec.name === '.') return text;
     const [from, to] = decl.specs.length === 1 ? [decl.start, decl.end] : [spec.start, spec.end];
-    const lineStart = text.lastIndexOf('\n', from - 1) + 1;
-    let lineEnd = text.indexOf('\n', to);
-    lineEnd = lineEnd < 0 ? text.length : lineEnd + 1;
-    let out = text.slice(0, lineStart) + text.slice(lineEnd);
-    // Leave at most one blank line where the import was.
-    out = out.replace(new RegExp(`(${eol}){3,}`, 'g'), `${eol}${eol}`);
-    return out;
+    const cut = lineRemoval(text, from, to);
+    return text.slice(0, cut.start) + text.slice(cut.end);
   }
   return text;
 }

@@ -7,11 +7,11 @@ import { readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { FAILING } from '../judge/verdict.js';
 import { goMinor } from '../catalog/types.js';
-import { parseFuncSignature, type Param } from '../judge/shape.js';
+import { parseFuncSignature, type FuncSignature, type Param } from '../judge/shape.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import type { Finding, ScanResult } from '../model/types.js';
 import { REPLACEMENTS, type Rewrite } from '../rules/replacements.js';
-import { FileCache, defaultPackageName, ensureImport, lineStartOf, removeLines, type EditableFile } from './source.js';
+import { FileCache, declHead, planBaselines, defaultPackageName, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
 import type { Diagnostic, Plan, SuggestedFix, TextEdit } from './types.js';
 import { StdSource, vendoredCopy } from './vendor.js';
 
@@ -41,7 +41,9 @@ export function plan(result: ScanResult, options: PlanOptions = {}): Plan {
     const context: Context = { f, files, std, result, moduleMinor: moduleGo ? goMinor(moduleGo) : null, options };
     diagnostics.push(diagnose(context, failing.map((v) => `${v.go} ${v.verdict}`)));
   }
-  return { base: result.base, diagnostics };
+  const out: Plan = { base: result.base, diagnostics };
+  planBaselines.set(out, files);
+  return out;
 }
 
 interface Context {
@@ -93,7 +95,14 @@ function manual(f: Finding, message: string, why: string): Diagnostic {
 }
 
 /** The directive and declaration of a Go pull, as the planner's parse sees them. */
-function sites(ctx: Context): { file: EditableFile; directive: DirectiveSite; declFile: EditableFile; decl: GoDecl } | null {
+interface Sites {
+  file: EditableFile;
+  directive: DirectiveSite;
+  declFile: EditableFile;
+  decl: GoDecl;
+}
+
+function sites(ctx: Context): Sites | null {
   const { f, files } = ctx;
   if (!f.declaration || !f.localName) return null;
   const file = files.get(f.file);
@@ -148,10 +157,10 @@ function exportedCall(ctx: Context): Outcome {
   const sig = parseFuncSignature(f.declaration.signature);
   if (!s || !sig) return null;
   const use = ensureImport(s.declFile, f.target.importPath);
-  const params = named(sig.params);
+  const { params } = header(s, sig);
   const args = params.map((p) => (p.type.startsWith('...') ? `${p.name}...` : p.name!)).join(', ');
   const call = `${use.name}.${f.target.symbol}(${args})`;
-  return bodyFix(ctx, s, params, sig.results, [sig.results.length ? `return ${call}` : call], [], use.edit ? [use.edit] : [], {
+  return bodyFix(s, sig, [sig.results.length ? `return ${call}` : call], [], use.edit ? [use.edit] : [], {
     message: `call ${f.target.raw} directly: it is exported`,
     applicability: 'safe',
     strategy: 'exported',
@@ -171,7 +180,6 @@ function apiReplacement(ctx: Context): Outcome {
   }
   const s = sites(ctx);
   if (!s) return null;
-  const params = named(sig.params);
   const what = rw.applicability === 'unsafe' ? ` (behaviour differs: ${rule.note ?? 'see linkfix explain'})` : '';
   const fix = { message: `use ${rule.use} instead of ${f.target.raw}${what}`, applicability: rw.applicability, strategy: 'replacement' as const };
 
@@ -181,7 +189,7 @@ function apiReplacement(ctx: Context): Outcome {
   if (moduleMinor !== null && moduleMinor < guardAt) {
     const gap = (f.verdicts ?? []).find((v) => goMinor(v.go) < guardAt && FAILING.has(v.verdict));
     if (gap) return { manual: `${rule.use} needs Go 1.${guardAt}, and the pull already fails on ${gap.go} (${gap.verdict}): no build-tag split covers every release from the module's go 1.${moduleMinor}` };
-    return guarded(ctx, s, params, sig.results, rw, guardAt, fix);
+    return guarded(ctx, s, sig, rw, guardAt, fix);
   }
 
   const names: Record<string, string> = {};
@@ -191,15 +199,26 @@ function apiReplacement(ctx: Context): Outcome {
     names[defaultPackageName(path)] = use.name;
     if (use.edit) importEdits.push(use.edit);
   }
-  const fill = filler(params, f.localName!, names);
-  return bodyFix(ctx, s, params, sig.results, rw.body.map(fill), (rw.after ?? []).map(fill), importEdits, fix);
+  const fill = filler(ctx, s, header(s, sig).params, names);
+  return bodyFix(s, sig, rw.body.map(fill), (rw.after ?? []).map(fill), importEdits, fix);
 }
 
-
-function filler(params: Param[], local: string, names: Record<string, string>): (line: string) => string {
+/**
+ * Expands a rule's template: `$N` the N-th parameter, `{pkg}` the name an
+ * import has in the file, `{local}` the local name, and `{local}Xxx` a
+ * package-level helper, given a fresh unexported name (one per fix).
+ */
+function filler(ctx: Context, s: Sites, params: Param[], names: Record<string, string>): (line: string) => string {
+  const local = ctx.f.localName!;
+  const helpers = new Map<string, string>();
+  const helper = (suffix: string): string => {
+    if (!helpers.has(suffix)) helpers.set(suffix, helperName(ctx.files, s.declFile.rel, local, suffix));
+    return helpers.get(suffix)!;
+  };
   return (line) =>
     line
       .replace(/\$(\d+)/g, (_, i: string) => params[Number(i)]!.name!)
+      .replace(/\{local\}([A-Z]\w*)/g, (_, suffix: string) => helper(suffix))
       .replace(/\{local\}/g, local)
       .replace(/\{(\w+)\}/g, (m, pkg: string) => names[pkg] ?? m);
 }
@@ -208,16 +227,10 @@ function filler(params: Param[], local: string, names: Record<string, string>): 
  * Keeps the pull, in a file of its own, for the releases before `minor`
  * (`//go:build !go1.N`), and puts the replacement in a sibling file for the
  * rest (`//go:build go1.N`); the original file's own constraint is ANDed in.
+ * The declaration's doc comment and pragmas go with it to both files (a
+ * bodyless-only pragma such as `//go:noescape` only to the pull's).
  */
-function guarded(
-  ctx: Context,
-  s: { file: EditableFile; directive: DirectiveSite; declFile: EditableFile; decl: GoDecl },
-  params: Param[],
-  results: Param[],
-  rw: Rewrite,
-  minor: number,
-  fix: Pick<SuggestedFix, 'message' | 'applicability' | 'strategy'>,
-): SuggestedFix {
+function guarded(ctx: Context, s: Sites, sig: FuncSignature, rw: Rewrite, minor: number, fix: Pick<SuggestedFix, 'message' | 'applicability' | 'strategy'>): SuggestedFix {
   const { f } = ctx;
   const eol = s.declFile.eol;
   const text = s.declFile.parsed.source.text;
@@ -234,22 +247,34 @@ function guarded(
   const pkg = `package ${s.declFile.parsed.packageName}`;
   const base = s.declFile.rel.replace(/\.go$/, '');
   const local = f.localName!;
+  const head = declHead(s.declFile, s.decl);
+  const doc = text
+    .slice(head.docStart, s.declFile.parsed.source.lineStart(s.decl.start))
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^\/\/go:[a-z_]+\b/.test(l));
+  while (doc[doc.length - 1] === '//') doc.pop();
+  // gofmt's layout: the doc text, then `//`, then the directives.
+  const comments = (directives: string[]): string[] => [...doc, ...(doc.length && directives.length ? ['//'] : []), ...directives];
 
   const oldSpecs = [...sigImports.map((x) => specText(x.name, x.path)), ...(sigImports.some((x) => x.path === 'unsafe') ? [] : [specText('_', 'unsafe')])].sort(byPath);
-  const oldFile = [constraint(`!go1.${minor}`), '', pkg, '', ...importLines(oldSpecs), `//go:linkname ${s.directive.args.join(' ')}`, signature, ''];
+  const oldFile = [constraint(`!go1.${minor}`), '', pkg, '', ...importLines(oldSpecs), ...comments([...head.pragmas.map((p) => p.text), `//go:linkname ${s.directive.args.join(' ')}`]), signature, ''];
 
   const names: Record<string, string> = {};
   for (const path of rw.imports) names[defaultPackageName(path)] = sigImports.find((x) => x.path === path)?.name ?? defaultPackageName(path);
   const newSpecs = [...new Set([...sigImports.map((x) => specText(x.name, x.path)), ...rw.imports.filter((p) => !sigImports.some((x) => x.path === p)).map((p) => specText(null, p))])].sort(byPath);
-  const fill = filler(params, local, names);
-  const header = `func ${local}(${params.map((p) => `${p.name} ${p.type}`).join(', ')})${resultText(results)}`;
-  const newFile = [constraint(`go1.${minor}`), '', pkg, '', ...importLines(newSpecs), `${header} {`, ...rw.body.map((l) => `\t${fill(l)}`), '}', ...(rw.after ?? []).flatMap((a) => ['', fill(a)]), ''];
+  const { text: funcHeader, params } = header(s, sig);
+  const fill = filler(ctx, s, params, names);
+  const kept = head.pragmas.filter(legalWithBody).map((p) => p.text);
+  const newFile = [constraint(`go1.${minor}`), '', pkg, '', ...importLines(newSpecs), ...comments(kept), `${funcHeader} {`, ...rw.body.map((l) => `\t${fill(l)}`), '}', ...(rw.after ?? []).flatMap((a) => ['', fill(a)]), ''];
 
+  const removed: [number, number][] = [[head.docStart, s.decl.end], ...head.pragmas.map((p): [number, number] => [p.start, p.end])];
+  if (s.file === s.declFile) removed.push([s.directive.start, s.directive.end]);
   return {
     ...fix,
     strategy: 'guard',
     message: `${fix.message}, from Go 1.${minor} on (${base}_${local.toLowerCase()}_go1${minor}.go); the pull stays for older releases, where it links (${base}_${local.toLowerCase()}_linkname.go)`,
-    edits: [removeLines(s.file, s.directive.start, s.directive.end), removeLines(s.declFile, s.decl.start, s.decl.end)],
+    edits: [...(s.file === s.declFile ? [] : [removeLines(s.file, s.directive.start, s.directive.end)]), ...removeAll(s.declFile, removed)],
     files: [
       { kind: 'create', file: `${base}_${local.toLowerCase()}_linkname.go`, content: oldFile.join(eol) },
       { kind: 'create', file: `${base}_${local.toLowerCase()}_go1${minor}.go`, content: newFile.join(eol) },
@@ -273,9 +298,17 @@ function vendored(ctx: Context): Outcome {
   return vendoredCopy({ finding: f, directiveFile: s.file, directive: s.directive, declFile: s.declFile, decl: s.decl, std: ctx.std });
 }
 
-/** Parameters with names (generated `a0`, `a1`… where the declaration has none). */
-function named(params: Param[]): Param[] {
-  return params.map((p, i) => ({ name: p.name && p.name !== '_' ? p.name : `a${i}`, type: p.type }));
+/**
+ * The function's header for a body: the user's own text when every parameter
+ * has a name; otherwise the body needs names, so unnamed or blank parameters
+ * get `a0`, `a1`… (and the header is written anew).
+ */
+function header(s: Sites, sig: FuncSignature): { text: string; params: Param[]; verbatim: boolean } {
+  const own = s.declFile.parsed.source.text.slice(s.decl.start, s.decl.signatureEnd);
+  if (sig.params.every((p) => p.name && p.name !== '_')) return { text: own, params: sig.params, verbatim: true };
+  const params = sig.params.map((p, i) => ({ name: p.name && p.name !== '_' ? p.name : `a${i}`, type: p.type }));
+  const funcName = /^func\s+[^\s(]+/.exec(own)?.[0] ?? `func ${s.decl.name}`;
+  return { text: `${funcName}(${params.map((p) => `${p.name} ${p.type}`).join(', ')})${resultText(sig.results)}`, params, verbatim: false };
 }
 
 function resultText(results: Param[]): string {
@@ -284,27 +317,20 @@ function resultText(results: Param[]): string {
   return ` (${results.map((r) => (r.name ? `${r.name} ${r.type}` : r.type)).join(', ')})`;
 }
 
-/** Removes the directive and gives the bodyless declaration a body (plus declarations after it, and imports). */
-function bodyFix(
-  ctx: Context,
-  s: { file: EditableFile; directive: DirectiveSite; declFile: EditableFile; decl: GoDecl },
-  params: Param[],
-  results: Param[],
-  body: string[],
-  after: string[],
-  importEdits: TextEdit[],
-  fix: Pick<SuggestedFix, 'message' | 'applicability' | 'strategy'>,
-): SuggestedFix {
+/**
+ * Removes the directive and gives the bodyless declaration a body (plus
+ * declarations after it, and imports). The header stays as written where it
+ * can; a pragma only a bodyless function may carry goes, the others stay.
+ */
+function bodyFix(s: Sites, sig: FuncSignature, body: string[], after: string[], importEdits: TextEdit[], fix: Pick<SuggestedFix, 'message' | 'applicability' | 'strategy'>): SuggestedFix {
   const eol = s.declFile.eol;
-  const header = `func ${ctx.f.localName}(${params.map((p) => `${p.name} ${p.type}`).join(', ')})${resultText(results)}`;
-  const text = [`${header} {`, ...body.map((l) => `\t${l}`), '}', ...after.flatMap((a) => ['', a])].join(eol);
-  return {
-    ...fix,
-    edits: [
-      removeLines(s.file, s.directive.start, s.directive.end),
-      { file: s.declFile.rel, start: s.decl.start, end: s.decl.end, newText: text },
-      ...importEdits,
-    ],
-    files: [],
-  };
+  const head = header(s, sig);
+  const block = [' {', ...body.map((l) => `\t${l}`), '}'].join(eol) + after.map((a) => `${eol}${eol}${a}`).join('');
+  const bodyEdit: TextEdit = head.verbatim
+    ? { file: s.declFile.rel, start: s.decl.end, end: s.decl.end, newText: block }
+    : { file: s.declFile.rel, start: s.decl.start, end: s.decl.end, newText: head.text + block };
+  const dropped = declHead(s.declFile, s.decl).pragmas.filter((p) => !legalWithBody(p));
+  const removed: [number, number][] = dropped.map((p) => [p.start, p.end]);
+  const directiveEdits = s.file === s.declFile ? (removed.push([s.directive.start, s.directive.end]), []) : [removeLines(s.file, s.directive.start, s.directive.end)];
+  return { ...fix, edits: [...directiveEdits, ...removeAll(s.declFile, removed), bodyEdit, ...importEdits], files: [] };
 }

@@ -2,22 +2,25 @@
 // operations every strategy needs (whole-line removals, declarations, imports)
 // written so that gofmt has nothing to change afterwards.
 
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseGoFile, type ParsedGoFile } from '../parse/gofile.js';
-import type { ImportDecl } from '../parse/goshared.js';
+import type { GoDecl, ImportDecl } from '../parse/goshared.js';
 import { SourceText } from '../parse/source.js';
-import type { TextEdit } from './types.js';
+import type { Plan, TextEdit } from './types.js';
 
+/** A file as the plan read it: the one baseline every edit of it is made against and applied to. */
 export interface EditableFile {
   /** Path relative to the plan's base. */
   rel: string;
+  bytes: Buffer;
   parsed: ParsedGoFile;
   eol: string;
 }
 
 export class FileCache {
   private readonly files = new Map<string, EditableFile>();
+  private readonly identifiers = new Map<string, Set<string>>();
   /** `sources`: file contents by relative path, used instead of the disk (in-memory fixing). */
   constructor(
     readonly base: string,
@@ -30,21 +33,74 @@ export class FileCache {
       const bytes = this.sources ? this.sources.get(rel) : readFileSync(resolve(this.base, rel));
       if (!bytes) throw new Error(`${rel} is not among the in-memory sources`);
       const parsed = parseGoFile(SourceText.fromBytes(bytes));
-      f = { rel, parsed, eol: parsed.source.crlf ? '\r\n' : '\n' };
+      f = { rel, bytes, parsed, eol: parsed.source.crlf ? '\r\n' : '\n' };
       this.files.set(rel, f);
     }
     return f;
   }
+
+
+  /**
+   * Every identifier-like word of every Go file in the directory of `rel`,
+   * whatever its build constraint (a superset of the package's names: a name
+   * linkfix adds must clash with none of them on any platform).
+   */
+  wordsNear(rel: string): Set<string> {
+    const dir = dirname(rel);
+    let words = this.identifiers.get(dir);
+    if (!words) {
+      words = new Set();
+      const texts = this.sources
+        ? [...this.sources].filter(([name]) => dirname(name) === dir && name.endsWith('.go')).map(([, b]) => b.toString('utf8'))
+        : readdirSync(resolve(this.base, dir))
+            .filter((n) => n.endsWith('.go'))
+            .map((n) => readFileSync(resolve(this.base, dir, n), 'utf8'));
+      for (const text of texts) for (const w of text.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []) words.add(w);
+      this.identifiers.set(dir, words);
+    }
+    return words;
+  }
+}
+
+/**
+ * The files each plan read and parsed: apply edits that same baseline instead
+ * of reading and parsing the files again (a plan made elsewhere has none, and
+ * apply reads its files).
+ */
+export const planBaselines = new WeakMap<Plan, FileCache>();
+
+/** The files of a plan, as it read them (read now for a plan that was made elsewhere). */
+export function planFiles(plan: Plan, sources?: ReadonlyMap<string, Buffer>): FileCache {
+  let files = planBaselines.get(plan);
+  if (!files) planBaselines.set(plan, (files = new FileCache(plan.base, sources)));
+  return files;
+}
+
+/**
+ * A fresh unexported name for a package-level helper linkfix adds next to the
+ * declaration `local` (`NanoTime` + `Start` → `nanoTimeStart`): never exported,
+ * so the package's API stays the same, and numbered until no file of the
+ * package uses it.
+ */
+export function helperName(files: FileCache, rel: string, local: string, suffix: string): string {
+  const lead = /^[A-Z]+(?=[A-Z][a-z]|$)|^[A-Z]/.exec(local)?.[0] ?? '';
+  const base = `${lead.toLowerCase()}${local.slice(lead.length)}${suffix}`;
+  const words = files.wordsNear(rel);
+  let name = base;
+  for (let i = 2; words.has(name); i++) name = `${base}${i}`;
+  words.add(name);
+  return name;
 }
 
 const isBlank = (line: string): boolean => line.trim() === '';
 
 /**
- * Removes the whole lines holding [start, end). When that leaves two blank
- * lines together (the removed lines sat between blank lines), one goes too.
+ * The range that removes the whole lines holding [start, end) of `text`, tidy
+ * as gofmt leaves it: when the removed lines sat between blank lines, one of
+ * those goes too; when they ran to the end of the file, so do the blank lines
+ * before them (a file ends with one newline).
  */
-export function removeLines(f: EditableFile, start: number, end: number): TextEdit {
-  const text = f.parsed.source.text;
+export function lineRemoval(text: string, start: number, end: number): { start: number; end: number } {
   let from = text.lastIndexOf('\n', start - 1) + 1;
   let to = text.indexOf('\n', Math.max(end - 1, start));
   to = to < 0 ? text.length : to + 1;
@@ -57,7 +113,88 @@ export function removeLines(f: EditableFile, start: number, end: number): TextEd
     before = text.slice(text.lastIndexOf('\n', from - 2) + 1, from);
   }
   if ((from === 0 || isBlank(before)) && isBlank(after) && after !== '') to += after.length;
-  return { file: f.rel, start: from, end: to, newText: '' };
+  if (isBlank(text.slice(to))) {
+    to = text.length;
+    while (from > 0 && isBlank(before)) {
+      from -= before.length;
+      before = text.slice(text.lastIndexOf('\n', from - 2) + 1, from);
+    }
+  }
+  return { start: from, end: to };
+}
+
+/** Removes the whole lines holding [start, end) (see lineRemoval). */
+export function removeLines(f: EditableFile, start: number, end: number): TextEdit {
+  return { file: f.rel, ...lineRemoval(f.parsed.source.text, start, end), newText: '' };
+}
+
+/** Removes the whole lines holding each range; ranges on the same or adjacent lines go as one edit. */
+export function removeAll(f: EditableFile, ranges: [number, number][]): TextEdit[] {
+  const text = f.parsed.source.text;
+  const lineEnd = (i: number): number => {
+    const nl = text.indexOf('\n', Math.max(i - 1, 0));
+    return nl < 0 ? text.length : nl + 1;
+  };
+  const spans = ranges.map(([a, b]) => [f.parsed.source.lineStart(a), lineEnd(Math.max(a + 1, b))] as [number, number]).sort((x, y) => x[0] - y[0]);
+  const merged: [number, number][] = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([...span]);
+  }
+  return merged.map(([a, b]) => ({ file: f.rel, ...lineRemoval(text, a, b), newText: '' }));
+}
+
+/** A `//go:name` line comment other than linkname, build and generate: the compiler applies it to the next declaration. */
+export interface Pragma {
+  name: string;
+  /** The comment, without its line's indentation and end. */
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** Pragmas a function may carry only while it has no Go body (measured: `can only use //go:noescape with external func implementations`). */
+const BODYLESS_ONLY = new Set(['noescape', 'wasmimport']);
+
+export const legalWithBody = (p: Pragma): boolean => !BODYLESS_ONLY.has(p.name);
+
+/**
+ * What sits above a declaration and belongs to it: its doc comment (the
+ * comment lines right above it, directives among them) and every pragma line
+ * between the code before it and the declaration, as the compiler attaches
+ * them.
+ */
+export interface DeclHead {
+  /** Start of the first line of the doc comment, or of the declaration's line. */
+  docStart: number;
+  pragmas: Pragma[];
+}
+
+const PRAGMA = /^\/\/go:([a-z_]+)\b/;
+
+export function declHead(f: EditableFile, decl: GoDecl): DeclHead {
+  const text = f.parsed.source.text;
+  let docStart = f.parsed.source.lineStart(decl.start);
+  const pragmas: Pragma[] = [];
+  let inDoc = true;
+  for (let end = docStart - 1; end > 0; ) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end).replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (trimmed === '') inDoc = false;
+    else if (!trimmed.startsWith('//')) break;
+    else {
+      if (inDoc) docStart = start;
+      const m = PRAGMA.exec(trimmed);
+      if (m && !['linkname', 'linknamestd', 'build', 'generate'].includes(m[1]!)) {
+        const at = start + line.indexOf('//');
+        pragmas.unshift({ name: m[1]!, text: trimmed, start: at, end: at + trimmed.length });
+      }
+    }
+    end = start - 1;
+  }
+  return { docStart, pragmas };
 }
 
 /** The line start of `index`. */

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type Parser from 'tree-sitter';
 import { addDecl, addDirectiveComment, addImportSpec, emptyParsedGoFile, methodReceiver, readHeaderComment, trimEnd, type ImportDecl, type ParsedGoFile } from './goshared.js';
 import { skimGoFile } from './goskim.js';
-import type { SourceText } from './source.js';
+import { SourceText } from './source.js';
 
 export type { DirectiveSite, GoDecl, ParsedGoFile } from './goshared.js';
 export { declSignature } from './goshared.js';
@@ -40,13 +40,7 @@ export function treeSitterTree(text: string): Parser.Tree {
 
 /** How many ERROR and MISSING nodes tree-sitter finds: a rewrite must never make this grow. */
 export function syntaxErrorCount(text: string): number {
-  let count = 0;
-  const walk = (node: Parser.SyntaxNode): void => {
-    if (node.type === 'ERROR' || node.isMissing) count++;
-    if (node.hasError) for (const child of node.children) walk(child);
-  };
-  walk(treeSitterTree(text).rootNode);
-  return count;
+  return parseGoFileWithTreeSitter(SourceText.fromString(text)).syntaxErrors;
 }
 
 /** Parses with tree-sitter: exact for any input, including files with syntax errors. */
@@ -54,7 +48,8 @@ export function parseGoFileWithTreeSitter(source: SourceText): ParsedGoFile {
   const text = source.text;
   // Node bindings read the input in chunks; a buffer as large as the text avoids re-entry on big files.
   const root = treeSitterTree(text).rootNode;
-  const result = emptyParsedGoFile(source, root.hasError ? firstErrorLine(root, source) : null);
+  const result = emptyParsedGoFile(source);
+  if (root.hasError) countErrors(root, result);
 
   let beforePackage = true;
   for (const node of root.namedChildren) {
@@ -135,14 +130,15 @@ function addVarSpec(spec: Parser.SyntaxNode, out: ParsedGoFile): void {
   }
 }
 
-function firstErrorLine(root: Parser.SyntaxNode, source: SourceText): number {
-  const cursor = root.walk();
-  for (;;) {
-    const node = cursor.currentNode;
-    if (node.type === 'ERROR' || node.isMissing) return source.position(node.startIndex).line;
-    if (node.hasError && cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) return source.position(root.startIndex).line;
+/** The ERROR and MISSING nodes of a tree (only subtrees that have errors are visited), and the line of the first. */
+function countErrors(root: Parser.SyntaxNode, out: ParsedGoFile): void {
+  const walk = (node: Parser.SyntaxNode): void => {
+    if (node.type === 'ERROR' || node.isMissing) {
+      out.syntaxErrors++;
+      out.firstErrorLine ??= out.source.position(node.startIndex).line;
     }
-  }
+    if (node.hasError) for (const child of node.children) walk(child);
+  };
+  walk(root);
+  out.firstErrorLine ??= out.source.position(root.startIndex).line;
 }

@@ -69,11 +69,13 @@ export interface ParsedGoFile {
   generated: boolean;
   /** Line of the first syntax error tree-sitter found, or null. */
   firstErrorLine: number | null;
+  /** How many ERROR and MISSING nodes tree-sitter found (0 for a file the skimmer read: it reads only well-formed ones). */
+  syntaxErrors: number;
 }
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/;
 
-export function emptyParsedGoFile(source: SourceText, firstErrorLine: number | null): ParsedGoFile {
+export function emptyParsedGoFile(source: SourceText): ParsedGoFile {
   return {
     source,
     packageName: null,
@@ -84,7 +86,8 @@ export function emptyParsedGoFile(source: SourceText, firstErrorLine: number | n
     goBuild: null,
     plusBuild: [],
     generated: false,
-    firstErrorLine,
+    firstErrorLine: null,
+    syntaxErrors: 0,
   };
 }
 

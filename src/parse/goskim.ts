@@ -238,7 +238,7 @@ export function skimGoFile(source: SourceText): ParsedGoFile | null {
 
 function skim(source: SourceText): ParsedGoFile {
   const text = source.text;
-  const out = emptyParsedGoFile(source, null);
+  const out = emptyParsedGoFile(source);
   let beforePackage = true;
   const lx = new Lexer(text, (start, end) => {
     if (beforePackage) readHeaderComment(text.slice(start, end).replace(/\r$/, ''), out);

@@ -1,0 +1,138 @@
+// What a rewrite does to the declaration around the pull, found on public
+// code (issue 11, defects 1, 2, 5, 6, 7): pragmas, doc comments, the user's
+// own signature text, the names of added helpers, and the file that is left.
+// Each claim about the compiler is checked with the real one.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { shippedCatalog, shippedReleases } from '../src/catalog/load.js';
+import type { Catalog } from '../src/catalog/types.js';
+import { fixSource } from '../src/fix/fix-source.js';
+import { runCli, tempDir } from './helpers.js';
+
+let catalogs: Catalog[];
+beforeAll(() => {
+  catalogs = shippedReleases().map((r) => shippedCatalog(r));
+});
+
+const fixed = (source: string, goVersion = '1.22', unsafeFixes = false): ReturnType<typeof fixSource> => fixSource(source, { catalogs, goVersion, unsafeFixes, filename: 'p.go' });
+
+function go(args: string[], cwd: string, env: Record<string, string> = {}): { status: number; out: string } {
+  const r = spawnSync('go', args, { cwd, encoding: 'utf8', env: { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', ...env } });
+  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+/** A module holding `files` (path → content); returns its directory. */
+function module(files: Record<string, string>, goLine = '1.22'): string {
+  const dir = tempDir('linkfix-decl-');
+  writeFileSync(join(dir, 'go.mod'), `module example.com/m\n\ngo ${goLine}\n`);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+const pullWith = (pragma: string): string => `package p\n\nimport _ "unsafe"\n\n//go:${pragma}\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n\nvar _ = fastrand\n`;
+
+describe('pragmas over a declaration that gets a body (defect 1)', () => {
+  const PRAGMAS = ['noescape', 'nosplit', 'noinline', 'norace', 'nocheckptr', 'uintptrescapes'];
+
+  test('only //go:noescape goes (the compiler allows it on bodyless functions only); the rest stay, and every result builds', () => {
+    const files: Record<string, string> = {};
+    for (const pragma of PRAGMAS) {
+      const out = fixed(pullWith(pragma)).output;
+      const kept = pragma !== 'noescape';
+      expect(out, pragma).toBe(`package p\n\nimport "math/rand/v2"\n\n${kept ? `//go:${pragma}\n` : ''}func fastrand() uint32 {\n\treturn rand.Uint32()\n}\n\nvar _ = fastrand\n`);
+      files[`${pragma}/p.go`] = out;
+    }
+    const dir = module(files);
+    expect(go(['build', './...'], dir).out).toBe('');
+    expect(go(['vet', './...'], dir).out).toBe('');
+  });
+
+  test('the compiler rejects //go:noescape over a body, which is why it goes', () => {
+    const dir = module({ 'p/p.go': 'package p\n\n//go:noescape\nfunc f() uint32 { return 1 }\n\nvar _ = f\n' });
+    expect(go(['build', './...'], dir).out).toContain('can only use //go:noescape with external func implementations');
+  });
+
+  test('the pragma may sit below the directive, or above it after a doc comment', () => {
+    const below = 'package p\n\nimport _ "unsafe"\n\n// fastrand is the runtime\'s.\n//go:linkname fastrand runtime.fastrand\n//go:noescape\nfunc fastrand() uint32\n';
+    expect(fixed(below).output).toBe('package p\n\nimport "math/rand/v2"\n\n// fastrand is the runtime\'s.\nfunc fastrand() uint32 {\n\treturn rand.Uint32()\n}\n');
+  });
+});
+
+describe('a guard moves the pragmas and the doc comment with the declaration (defect 2)', () => {
+  const source = 'package p\n\nimport _ "unsafe"\n\n// fastrand returns a random number.\n//\n//go:noescape\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n\n// Coin flips a coin.\nfunc Coin() bool { return fastrand()%2 == 0 }\n';
+
+  test('nothing is left dangling in the old file; the pull keeps its pragma, the body drops it', () => {
+    const r = fixed(source, '1.21');
+    expect(r.output).toBe('package p\n\n// Coin flips a coin.\nfunc Coin() bool { return fastrand()%2 == 0 }\n');
+    const byName = Object.fromEntries(r.files.map((f) => [f.file, f.content]));
+    expect(byName['p_fastrand_linkname.go']).toBe('//go:build !go1.22\n\npackage p\n\nimport _ "unsafe"\n\n// fastrand returns a random number.\n//\n//go:noescape\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n');
+    expect(byName['p_fastrand_go122.go']).toBe('//go:build go1.22\n\npackage p\n\nimport "math/rand/v2"\n\n// fastrand returns a random number.\nfunc fastrand() uint32 {\n\treturn rand.Uint32()\n}\n');
+  });
+
+  test('the three files build on the release before the guard and on this Go', () => {
+    const r = fixed(source, '1.21');
+    const dir = module({ 'p/p.go': r.output, ...Object.fromEntries(r.files.map((f) => [`p/${f.file}`, f.content])) }, '1.21');
+    expect(go(['vet', './...'], dir).out).toBe('');
+    expect(go(['build', './...'], dir, { GOTOOLCHAIN: 'go1.21.13' }).out).toBe('');
+    expect(execFileSync('gofmt', ['-l', '.'], { cwd: dir, encoding: 'utf8' })).toBe('');
+  });
+});
+
+describe('signatures as the user wrote them (defect 6)', () => {
+  test.each([
+    ['grouped parameter names stay grouped', 'func memhash(p unsafe.Pointer, h, s uintptr) uintptr', 'func memhash(p unsafe.Pointer, h, s uintptr) uintptr {'],
+    ['ungrouped names and a named result stay', 'func memhash(p unsafe.Pointer, h uintptr, s uintptr) (r uintptr)', 'func memhash(p unsafe.Pointer, h uintptr, s uintptr) (r uintptr) {'],
+    ['unnamed parameters get names, since the body needs them', 'func memhash(unsafe.Pointer, uintptr, uintptr) uintptr', 'func memhash(a0 unsafe.Pointer, a1 uintptr, a2 uintptr) uintptr {'],
+  ])('%s', (_, decl, header) => {
+    const out = fixed(`package p\n\nimport "unsafe"\n\n//go:linkname memhash runtime.memhash\n${decl}\n`, '1.22', true).output;
+    expect(out).toContain(`\n${header}\n`);
+    expect(out).not.toContain('//go:linkname');
+  });
+});
+
+describe('helpers linkfix adds are unexported and clash with nothing (defect 5)', () => {
+  test('an exported pull gets an unexported helper', () => {
+    const out = fixed('package p\n\nimport _ "unsafe"\n\n//go:linkname NanoTime runtime.nanotime\nfunc NanoTime() int64\n', '1.22', true).output;
+    expect(out).toContain('return int64(time.Since(nanoTimeStart))');
+    expect(out).toContain('\nvar nanoTimeStart = time.Now()\n');
+    expect(out).not.toMatch(/\bNanoTimeStart\b/);
+  });
+
+  test('a name any file of the package uses, under any build tag, is not reused; the package API is unchanged (go doc -all)', { timeout: 600_000 }, () => {
+    const dir = module({
+      'p/p.go': 'package p\n\nimport _ "unsafe"\n\n// NanoTime is the runtime clock.\n//\n//go:linkname NanoTime runtime.nanotime\nfunc NanoTime() int64\n',
+      'p/other_windows.go': 'package p\n\nvar nanoTimeStart = 1\n',
+      'p/p_test.go': 'package p\n\nimport "testing"\n\nfunc TestNow(t *testing.T) {\n\tif NanoTime() < 0 {\n\t\tt.Fatal("negative")\n\t}\n}\n',
+    });
+    const doc = (): string => go(['doc', '-all', './p'], dir).out;
+    const before = doc();
+    const r = runCli(['fix', '--write', '--unsafe-fixes', '.'], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    const text = readFileSync(join(dir, 'p/p.go'), 'utf8');
+    expect(text).toContain('var nanoTimeStart2 = time.Now()');
+    expect(doc()).toBe(before);
+    expect(go(['vet', './...'], dir, { GOOS: 'windows' }).out).toBe('');
+    expect(go(['test', './...'], dir).status).toBe(0);
+  });
+});
+
+describe('the file that is left is gofmt-clean (defect 7)', () => {
+  test('a file left with only its package clause ends in one newline', () => {
+    const source = 'package p\n\nimport _ "unsafe"\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n';
+    const r = fixed(source, '1.21');
+    expect(r.output).toBe('package p\n');
+    const dir = module({ 'p/p.go': r.output, ...Object.fromEntries(r.files.map((f) => [`p/${f.file}`, f.content])) }, '1.21');
+    expect(execFileSync('gofmt', ['-l', '.'], { cwd: dir, encoding: 'utf8' })).toBe('');
+  });
+
+  test('a raw string with blank lines in it is never touched by the tidying', () => {
+    const source = 'package p\n\nimport _ "unsafe"\n\nconst s = `a\n\n\n\nb`\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n';
+    expect(fixed(source).output).toBe('package p\n\nimport "math/rand/v2"\n\nconst s = `a\n\n\n\nb`\n\nfunc fastrand() uint32 {\n\treturn rand.Uint32()\n}\n');
+  });
+});
