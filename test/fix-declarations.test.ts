@@ -136,3 +136,34 @@ describe('the file that is left is gofmt-clean (defect 7)', () => {
     expect(fixed(source).output).toBe('package p\n\nimport "math/rand/v2"\n\nconst s = `a\n\n\n\nb`\n\nfunc fastrand() uint32 {\n\treturn rand.Uint32()\n}\n');
   });
 });
+
+describe('the files a guard creates keep the platform and are compiled by some release', () => {
+  const pull = (header: string): string => `${header}package p\n\nimport _ "unsafe"\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n\nvar _ = fastrand\n`;
+  const names = (r: ReturnType<typeof fixSource>): Record<string, string> => Object.fromEntries(r.files.map((f) => [f.file, f.content.split('\n')[0]!]));
+
+  test.each([
+    ['a //go:build line is ANDed in gofmt\'s form', 'bits.go', '//go:build amd64 && !nosimd\n\n', { 'bits_fastrand_go122.go': '//go:build go1.22 && amd64 && !nosimd', 'bits_fastrand_linkname.go': '//go:build !go1.22 && amd64 && !nosimd' }],
+    ['an OR keeps its parentheses', 'bits.go', '//go:build linux || darwin\n\n', { 'bits_fastrand_go122.go': '//go:build go1.22 && (linux || darwin)', 'bits_fastrand_linkname.go': '//go:build !go1.22 && (linux || darwin)' }],
+    ['legacy +build lines count', 'bits.go', '// +build amd64,!nosimd\n\n', { 'bits_fastrand_go122.go': '//go:build go1.22 && amd64 && !nosimd', 'bits_fastrand_linkname.go': '//go:build !go1.22 && amd64 && !nosimd' }],
+    ['the _GOOS_GOARCH suffix stays a suffix', 'os_linux_arm64.go', '', { 'os_fastrand_go122_linux_arm64.go': '//go:build go1.22', 'os_fastrand_linkname_linux_arm64.go': '//go:build !go1.22' }],
+    ['a test file stays a test file', 'p_amd64_test.go', '', { 'p_fastrand_go122_amd64_test.go': '//go:build go1.22', 'p_fastrand_linkname_amd64_test.go': '//go:build !go1.22' }],
+    ['a release tag the file already needs makes the guard\'s redundant', 'p.go', '//go:build gc && go1.21\n\n', { 'p_fastrand_go122.go': '//go:build go1.22 && gc', 'p_fastrand_linkname.go': '//go:build !go1.22 && gc && go1.21' }],
+  ])('%s', (_, filename, header, expected) => {
+    const r = fixSource(pull(header), { catalogs, goVersion: '1.21', filename });
+    expect(names(r)).toEqual(expected);
+  });
+
+  test('a file no release before the API compiles is rewritten in place, with no guard (and no dead fallback file)', () => {
+    const r = fixSource(pull('//go:build gc && go1.23\n\n'), { catalogs, goVersion: '1.21', filename: 'p.go' });
+    expect(r.files).toEqual([]);
+    expect(r.output).toBe('//go:build gc && go1.23\n\npackage p\n\nimport "math/rand/v2"\n\nfunc fastrand() uint32 {\n\treturn rand.Uint32()\n}\n\nvar _ = fastrand\n');
+  });
+
+  test('gofmt accepts every file created, and the arm64 pair builds for arm64 on both sides of the guard', () => {
+    const r = fixSource(pull('//go:build linux || darwin\n\n'), { catalogs, goVersion: '1.21', filename: 'os_arm64.go' });
+    const dir = module({ 'p/os_arm64.go': r.output, ...Object.fromEntries(r.files.map((f) => [`p/${f.file}`, f.content])) }, '1.21');
+    expect(execFileSync('gofmt', ['-l', '.'], { cwd: dir, encoding: 'utf8' })).toBe('');
+    expect(go(['vet', './...'], dir, { GOOS: 'linux', GOARCH: 'arm64' }).out).toBe('');
+    expect(go(['build', './...'], dir, { GOOS: 'darwin', GOARCH: 'arm64', GOTOOLCHAIN: 'go1.21.13' }).out).toBe('');
+  });
+});

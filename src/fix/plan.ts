@@ -11,7 +11,9 @@ import { parseFuncSignature, type FuncSignature, type Param } from '../judge/sha
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import type { Finding, ScanResult } from '../model/types.js';
 import { REPLACEMENTS, type Rewrite } from '../rules/replacements.js';
-import { FileCache, declHead, planBaselines, defaultPackageName, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
+import { conjoin, ownConstraint, printBuildExpr, satisfiable } from './constraint.js';
+import type { BuildExpr } from '../model/constraint.js';
+import { FileCache, declHead, siblingFile, planBaselines, defaultPackageName, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
 import type { Diagnostic, Plan, SuggestedFix, TextEdit } from './types.js';
 import { StdSource, vendoredCopy } from './vendor.js';
 
@@ -186,10 +188,13 @@ function apiReplacement(ctx: Context): Outcome {
   // 5. The replacement needs a newer Go than the module allows (or the user keeps the old path): guard both.
   const firstFailing = (f.verdicts ?? []).find((v) => FAILING.has(v.verdict));
   const guardAt = Math.max(rw.minGo ?? 0, ctx.options.keepOldPath && firstFailing ? goMinor(firstFailing.go) : 0);
-  if (moduleMinor !== null && moduleMinor < guardAt) {
+  // Only where the file is compiled on a release before it at all: `//go:build go1.23` needs no guard for a Go 1.22 API.
+  const own = ownConstraint(s.declFile.parsed);
+  const olderReleases = Array.from({ length: Math.max(0, guardAt - (moduleMinor ?? guardAt)) }, (_, i) => moduleMinor! + i);
+  if (olderReleases.length > 0 && (own === null || satisfiable(own, s.declFile.rel, olderReleases))) {
     const gap = (f.verdicts ?? []).find((v) => goMinor(v.go) < guardAt && FAILING.has(v.verdict));
     if (gap) return { manual: `${rule.use} needs Go 1.${guardAt}, and the pull already fails on ${gap.go} (${gap.verdict}): no build-tag split covers every release from the module's go 1.${moduleMinor}` };
-    return guarded(ctx, s, sig, rw, guardAt, fix);
+    return guarded(ctx, s, sig, rw, guardAt, own, fix);
   }
 
   const names: Record<string, string> = {};
@@ -230,12 +235,12 @@ function filler(ctx: Context, s: Sites, params: Param[], names: Record<string, s
  * The declaration's doc comment and pragmas go with it to both files (a
  * bodyless-only pragma such as `//go:noescape` only to the pull's).
  */
-function guarded(ctx: Context, s: Sites, sig: FuncSignature, rw: Rewrite, minor: number, fix: Pick<SuggestedFix, 'message' | 'applicability' | 'strategy'>): SuggestedFix {
+function guarded(ctx: Context, s: Sites, sig: FuncSignature, rw: Rewrite, minor: number, own: BuildExpr | null, fix: Pick<SuggestedFix, 'message' | 'applicability' | 'strategy'>): SuggestedFix {
   const { f } = ctx;
   const eol = s.declFile.eol;
   const text = s.declFile.parsed.source.text;
-  const own = s.declFile.parsed.goBuild;
-  const constraint = (tag: string): string => `//go:build ${own ? `${tag} && (${own})` : tag}`;
+  const release: BuildExpr = { op: 'tag', tag: `go1.${minor}` };
+  const constraint = (tag: BuildExpr): string => `//go:build ${printBuildExpr(conjoin(tag, own))}`;
   // Imports the declaration's signature uses (e.g. unsafe for unsafe.Pointer) go to both files.
   const signature = text.slice(s.decl.start, s.decl.signatureEnd);
   const sigImports = s.declFile.parsed.imports
@@ -245,8 +250,9 @@ function guarded(ctx: Context, s: Sites, sig: FuncSignature, rw: Rewrite, minor:
     specs.length === 0 ? [] : specs.length === 1 ? [`import ${specs[0]}`, ''] : ['import (', ...specs.map((x) => `\t${x}`), ')', ''];
   const specText = (name: string | null, path: string): string => `${name ? `${name} ` : ''}"${path}"`;
   const pkg = `package ${s.declFile.parsed.packageName}`;
-  const base = s.declFile.rel.replace(/\.go$/, '');
   const local = f.localName!;
+  const pullFile = siblingFile(s.declFile.rel, `${local.toLowerCase()}_linkname`);
+  const replacementFile = siblingFile(s.declFile.rel, `${local.toLowerCase()}_go1${minor}`);
   const head = declHead(s.declFile, s.decl);
   const doc = text
     .slice(head.docStart, s.declFile.parsed.source.lineStart(s.decl.start))
@@ -258,7 +264,7 @@ function guarded(ctx: Context, s: Sites, sig: FuncSignature, rw: Rewrite, minor:
   const comments = (directives: string[]): string[] => [...doc, ...(doc.length && directives.length ? ['//'] : []), ...directives];
 
   const oldSpecs = [...sigImports.map((x) => specText(x.name, x.path)), ...(sigImports.some((x) => x.path === 'unsafe') ? [] : [specText('_', 'unsafe')])].sort(byPath);
-  const oldFile = [constraint(`!go1.${minor}`), '', pkg, '', ...importLines(oldSpecs), ...comments([...head.pragmas.map((p) => p.text), `//go:linkname ${s.directive.args.join(' ')}`]), signature, ''];
+  const oldFile = [constraint({ op: 'not', x: release }), '', pkg, '', ...importLines(oldSpecs), ...comments([...head.pragmas.map((p) => p.text), `//go:linkname ${s.directive.args.join(' ')}`]), signature, ''];
 
   const names: Record<string, string> = {};
   for (const path of rw.imports) names[defaultPackageName(path)] = sigImports.find((x) => x.path === path)?.name ?? defaultPackageName(path);
@@ -266,18 +272,18 @@ function guarded(ctx: Context, s: Sites, sig: FuncSignature, rw: Rewrite, minor:
   const { text: funcHeader, params } = header(s, sig);
   const fill = filler(ctx, s, params, names);
   const kept = head.pragmas.filter(legalWithBody).map((p) => p.text);
-  const newFile = [constraint(`go1.${minor}`), '', pkg, '', ...importLines(newSpecs), ...comments(kept), `${funcHeader} {`, ...rw.body.map((l) => `\t${fill(l)}`), '}', ...(rw.after ?? []).flatMap((a) => ['', fill(a)]), ''];
+  const newFile = [constraint(release), '', pkg, '', ...importLines(newSpecs), ...comments(kept), `${funcHeader} {`, ...rw.body.map((l) => `\t${fill(l)}`), '}', ...(rw.after ?? []).flatMap((a) => ['', fill(a)]), ''];
 
   const removed: [number, number][] = [[head.docStart, s.decl.end], ...head.pragmas.map((p): [number, number] => [p.start, p.end])];
   if (s.file === s.declFile) removed.push([s.directive.start, s.directive.end]);
   return {
     ...fix,
     strategy: 'guard',
-    message: `${fix.message}, from Go 1.${minor} on (${base}_${local.toLowerCase()}_go1${minor}.go); the pull stays for older releases, where it links (${base}_${local.toLowerCase()}_linkname.go)`,
+    message: `${fix.message}, from Go 1.${minor} on (${replacementFile}); the pull stays for older releases, where it links (${pullFile})`,
     edits: [...(s.file === s.declFile ? [] : [removeLines(s.file, s.directive.start, s.directive.end)]), ...removeAll(s.declFile, removed)],
     files: [
-      { kind: 'create', file: `${base}_${local.toLowerCase()}_linkname.go`, content: oldFile.join(eol) },
-      { kind: 'create', file: `${base}_${local.toLowerCase()}_go1${minor}.go`, content: newFile.join(eol) },
+      { kind: 'create', file: pullFile, content: oldFile.join(eol) },
+      { kind: 'create', file: replacementFile, content: newFile.join(eol) },
     ],
   };
 }

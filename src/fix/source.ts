@@ -4,6 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { fileNameConstraint } from '../model/constraint.js';
 import { parseGoFile, type ParsedGoFile } from '../parse/gofile.js';
 import type { GoDecl, ImportDecl } from '../parse/goshared.js';
 import { SourceText } from '../parse/source.js';
@@ -90,6 +91,20 @@ export function helperName(files: FileCache, rel: string, local: string, suffix:
   for (let i = 2; words.has(name); i++) name = `${base}${i}`;
   words.add(name);
   return name;
+}
+
+/**
+ * A new file next to `rel` that is compiled under the same file-name rules:
+ * `tag` goes before the `_GOOS`, `_GOARCH` and `_test` suffixes
+ * (`bits_amd64.go` + `fastrand_go122` → `bits_fastrand_go122_amd64.go`), which
+ * would otherwise stop being suffixes and constraints.
+ */
+export function siblingFile(rel: string, tag: string): string {
+  const slash = rel.lastIndexOf('/') + 1;
+  const name = rel.slice(slash).replace(/\.go$/, '');
+  const { goos, goarch, test } = fileNameConstraint(`${name}.go`);
+  const suffix = `${goos ? `_${goos}` : ''}${goarch ? `_${goarch}` : ''}${test ? '_test' : ''}`;
+  return `${rel.slice(0, slash)}${name.slice(0, name.length - suffix.length)}_${tag}${suffix}.go`;
 }
 
 const isBlank = (line: string): boolean => line.trim() === '';
