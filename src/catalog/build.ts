@@ -1,7 +1,8 @@
 // The catalog generator: reads a GOROOT the way its own toolchain compiles it
 // (`go list` per platform, default GOEXPERIMENTs included) and derives the
 // pushed, blocked and existing std symbols by the rules of
-// ../shared/reference/go-linkname-rules.md §4.5.
+// ../shared/reference/go-linkname-rules.md §4.5, and which std vars the std
+// may change after initialisation (./writes.ts, from every std source file).
 
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { isWellFormed, splitSymbol } from '../parse/directive.js';
 import { declSignature, parseGoFile, type ParsedGoFile } from '../parse/gofile.js';
 import { SourceText } from '../parse/source.js';
 import { VERSION } from '../version.js';
+import { stdSources, varsWrittenByStd, type StdVarIndex } from './writes.js';
 import {
   ALL_PLATFORMS_MASK,
   CATALOG_SCHEMA,
@@ -123,6 +125,8 @@ export async function buildCatalog({ goroot, lister = listWithGo, platforms = PL
     if (pp && pp !== p) entry.pp = pp;
     symbols.push([name, entry]);
   }
+  const written = varsWrittenByStd(stdSources(goroot), varIndex(symbols, listed.flat(), parsed));
+  for (const [name, entry] of symbols) if (entry.k === 'var' && written.has(name)) entry.m = true;
 
   return {
     schema: CATALOG_SCHEMA,
@@ -135,6 +139,23 @@ export async function buildCatalog({ goroot, lister = listWithGo, platforms = PL
     builtins: rules.builtinLoophole ? readBuiltins(goroot) : [],
     symbols: SymbolTable.fromEntries(symbols),
   };
+}
+
+/** The vars of the catalog by package, and each package's name. */
+function varIndex(symbols: [string, SymbolEntry][], pkgs: CompiledPackage[], parsed: ParsedSet): StdVarIndex {
+  const vars = new Map<string, Set<string>>();
+  for (const [name, entry] of symbols) {
+    if (entry.k !== 'var') continue;
+    const dot = name.lastIndexOf('.');
+    const set = vars.get(name.slice(0, dot)) ?? new Set();
+    vars.set(name.slice(0, dot), set.add(name.slice(dot + 1)));
+  }
+  const names = new Map<string, string>();
+  for (const pkg of pkgs) {
+    const name = pkg.goFiles.length ? parsed.go.get(join(pkg.dir, pkg.goFiles[0]!))?.packageName : null;
+    if (name) names.set(pkg.importPath, name);
+  }
+  return { vars, names };
 }
 
 function platformView(pkgs: CompiledPackage[], parsed: ParsedSet, src: string): PlatformView {

@@ -67,6 +67,11 @@ export function shippedCatalog(release: string, dir: URL | string = SHIPPED_DIR)
   return c;
 }
 
+/** The shipped releases whose std may change the var `symbol` after initialisation (see ./writes.ts). */
+export function releasesWritingVar(symbol: string, dir: URL | string = SHIPPED_DIR): string[] {
+  return shippedReleases(dir).filter((r) => shippedCatalog(r, dir).symbols.get(symbol)?.m);
+}
+
 export interface LocalGo {
   version: string;
   goroot: string;

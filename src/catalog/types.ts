@@ -9,7 +9,7 @@ export const PLATFORMS = ['linux/amd64', 'linux/arm64', 'darwin/arm64', 'windows
 export type Platform = (typeof PLATFORMS)[number];
 export const ALL_PLATFORMS_MASK = (1 << PLATFORMS.length) - 1;
 
-export const CATALOG_SCHEMA = 2;
+export const CATALOG_SCHEMA = 3;
 
 export interface LinkerRules {
   /** Go 1.23+: the linker checks linkname references into std (-checklinkname). */
@@ -41,6 +41,8 @@ export interface SymbolEntry {
   doc?: string[];
   /** file:line of the push directive (relative to GOROOT/src). */
   at?: string;
+  /** A var the std may change after initialisation (./writes.ts): a copy of it would be a different variable. */
+  m?: true;
 }
 
 export interface Catalog {
@@ -79,7 +81,7 @@ export function platformBit(platform: string): number {
 
 /**
  * The symbols of a catalog. On disk they are one sorted tab-separated string
- * (`name k p a w push pp at doc sig`), because parsing 25,000 JSON objects
+ * (`name k p a w push pp at doc m sig`), because parsing 25,000 JSON objects
  * took most of a catalog's load time; a lookup binary-searches the lines and
  * decodes only the one it needs.
  */
@@ -131,11 +133,11 @@ const lineName = (line: string): string => line.slice(0, line.indexOf('\t'));
 const num = (s: string): number | undefined => (s === '' ? undefined : Number(s));
 
 function encode(name: string, e: SymbolEntry): string {
-  return [name, e.k, e.p ?? '', e.a ?? '', e.w ?? '', e.push ?? '', e.pp ?? '', e.at ?? '', e.doc ? `=${e.doc.join(' ')}` : '', e.s ?? ''].join('\t');
+  return [name, e.k, e.p ?? '', e.a ?? '', e.w ?? '', e.push ?? '', e.pp ?? '', e.at ?? '', e.doc ? `=${e.doc.join(' ')}` : '', e.m ? 'm' : '', e.s ?? ''].join('\t');
 }
 
 function decode(line: string): [string, SymbolEntry] {
-  const [name = '', k, p = '', a = '', w = '', push = '', pp = '', at = '', doc = '', s = ''] = line.split('\t');
+  const [name = '', k, p = '', a = '', w = '', push = '', pp = '', at = '', doc = '', m = '', s = ''] = line.split('\t');
   const e: SymbolEntry = { k: k as SymbolEntry['k'] };
   if (s) e.s = s;
   if (p) e.p = num(p);
@@ -145,5 +147,6 @@ function decode(line: string): [string, SymbolEntry] {
   if (pp) e.pp = num(pp);
   if (doc) e.doc = doc.length > 1 ? doc.slice(1).split(' ') : [];
   if (at) e.at = at;
+  if (m) e.m = true;
   return [name, e];
 }
