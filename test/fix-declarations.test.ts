@@ -167,3 +167,11 @@ describe('the files a guard creates keep the platform and are compiled by some r
     expect(go(['build', './...'], dir, { GOOS: 'darwin', GOARCH: 'arm64', GOTOOLCHAIN: 'go1.21.13' }).out).toBe('');
   });
 });
+
+test('two neighbouring declarations that two fixes remove both go in one run (their removals share a blank line)', () => {
+  const source = 'package p\n\nimport _ "unsafe"\n\n// Uint32 returns a random uint32.\n//\n//go:linkname Uint32 runtime.fastrand\nfunc Uint32() uint32\n\n// Uint64 returns a random uint64.\n//\n//go:linkname Uint64 runtime.fastrand64\nfunc Uint64() uint64\n';
+  const r = fixSource(source, { catalogs, goVersion: '1.21', filename: 'p.go' });
+  expect(r.skipped).toEqual([]);
+  expect(r.output).toBe('package p\n');
+  expect(r.files.map((f) => f.file).sort()).toEqual(['p_uint32_go122.go', 'p_uint32_linkname.go', 'p_uint64_go122.go', 'p_uint64_linkname.go']);
+});

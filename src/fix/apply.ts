@@ -79,8 +79,9 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
         owners.get(same)!.push(fix); // identical: coalesce
         continue;
       }
-      // Ranges that overlap conflict; insertions at one point do not (they are ordered by text).
-      const clash = taken.find((t) => t.start < e.end && e.start < t.end);
+      // Ranges that overlap conflict; insertions at one point do not (they are ordered by text), nor do
+      // two deletions (the union goes: neighbouring declarations removed by two fixes share a blank line).
+      const clash = taken.find((t) => t.start < e.end && e.start < t.end && (t.newText !== '' || e.newText !== ''));
       if (clash) {
         conflict = `${e.file}: it overlaps another fix's edit`;
         break;
