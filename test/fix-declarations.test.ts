@@ -85,6 +85,11 @@ describe('a guard moves the pragmas and the doc comment with the declaration (de
 });
 
 describe('signatures as the user wrote them (defect 6)', () => {
+  test('a comment after the header stays on its line', () => {
+    const out = fixed('package p\n\nimport _ "unsafe"\n\n//go:linkname fastrand runtime.fastrand\n//go:noescape\nfunc fastrand() uint32 // from runtime/stubs.go\n').output;
+    expect(out).toBe('package p\n\nimport "math/rand/v2"\n\nfunc fastrand() uint32 { // from runtime/stubs.go\n\treturn rand.Uint32()\n}\n');
+  });
+
   test.each([
     ['grouped parameter names stay grouped', 'func memhash(p unsafe.Pointer, h, s uintptr) uintptr', 'func memhash(p unsafe.Pointer, h, s uintptr) uintptr {'],
     ['ungrouped names and a named result stay', 'func memhash(p unsafe.Pointer, h uintptr, s uintptr) (r uintptr)', 'func memhash(p unsafe.Pointer, h uintptr, s uintptr) (r uintptr) {'],

@@ -331,10 +331,15 @@ function resultText(results: Param[]): string {
 function bodyFix(s: Sites, sig: FuncSignature, body: string[], after: string[], importEdits: TextEdit[], fix: Pick<SuggestedFix, 'message' | 'applicability' | 'strategy'>): SuggestedFix {
   const eol = s.declFile.eol;
   const head = header(s, sig);
-  const block = [' {', ...body.map((l) => `\t${l}`), '}'].join(eol) + after.map((a) => `${eol}${eol}${a}`).join('');
+  // A comment after the header (`func f() // from runtime/stubs.go`) stays on the header's line.
+  const text = s.declFile.parsed.source.text;
+  const lineEnd = text.slice(s.decl.end).search(/\r?\n|$/);
+  const trailing = /^\s*\/\//.test(text.slice(s.decl.end, s.decl.end + lineEnd)) ? text.slice(s.decl.end, s.decl.end + lineEnd) : '';
+  const block = [` {${trailing}`, ...body.map((l) => `\t${l}`), '}'].join(eol) + after.map((a) => `${eol}${eol}${a}`).join('');
+  const end = s.decl.end + trailing.length;
   const bodyEdit: TextEdit = head.verbatim
-    ? { file: s.declFile.rel, start: s.decl.end, end: s.decl.end, newText: block }
-    : { file: s.declFile.rel, start: s.decl.start, end: s.decl.end, newText: head.text + block };
+    ? { file: s.declFile.rel, start: s.decl.end, end, newText: block }
+    : { file: s.declFile.rel, start: s.decl.start, end, newText: head.text + block };
   const dropped = declHead(s.declFile, s.decl).pragmas.filter((p) => !legalWithBody(p));
   const removed: [number, number][] = dropped.map((p) => [p.start, p.end]);
   const directiveEdits = s.file === s.declFile ? (removed.push([s.directive.start, s.directive.end]), []) : [removeLines(s.file, s.directive.start, s.directive.end)];
