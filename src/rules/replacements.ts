@@ -1,7 +1,10 @@
-// Known safe replacements for pulled std symbols: what a person (or, later,
-// the rewrite engine) should use instead. Sources: the Go team's own comments
-// in the std (runtime/rand.go, runtime/time_nofake.go, runtime/linkname_shim.go)
-// and the public APIs that do the same job (reference §5.3).
+// Known replacements for pulled std symbols: what a person or the rewrite
+// engine should use instead. Sources: the Go team's own comments in the std
+// (runtime/rand.go, runtime/time_nofake.go, runtime/linkname_shim.go) and the
+// public APIs that do the same job (reference §5.3). A rewrite is labelled
+// safe only when it behaves exactly as the pull; otherwise it is unsafe and
+// its note says how it differs (test/rules-edge.test.ts checks each one at its
+// edge inputs against the pulled function).
 
 import { splitSymbol } from '../parse/directive.js';
 
@@ -19,51 +22,82 @@ export interface Replacement {
 /**
  * A body for a pulled declaration with exactly this local signature. Templates
  * use `$0`, `$1`… for the parameters, `{pkg}` for the name an import got in
- * the file (e.g. `{rand}` for math/rand/v2), `{local}` for the local name.
+ * the file (e.g. `{rand}` for math/rand/v2), `{local}` for the local name;
+ * package-level helpers are named `{local}Xxx`.
  */
 export interface Rewrite {
   params: string[];
   results: string[];
   imports: string[];
   body: string[];
-  /** Package-level declarations placed after the function. */
+  /** Package-level declarations placed after the function (one may span lines). */
   after?: string[];
   applicability: 'safe' | 'unsafe';
   /** Go minor the replacement needs (math/rand/v2: 22). */
   minGo?: number;
 }
 
-const rand = (params: string[], results: string[], call: string): Rewrite => ({
+const rand = (params: string[], results: string[], value: string, applicability: Rewrite['applicability']): Rewrite => ({
   params,
   results,
   imports: ['math/rand/v2'],
-  body: [`return {rand}.${call}`],
-  applicability: 'safe',
+  body: [`return ${value}`],
+  applicability,
   minGo: 22,
 });
+/** The runtime's own bounded draw (randn, cheaprandn): a multiply-shift, 0 for n == 0 where rand.Uint32N panics. */
+const RANDN = 'uint32((uint64({rand}.Uint32()) * uint64($0)) >> 32)';
+const CHEAP = 'values come from the runtime\'s ChaCha8 generator instead of cheaprand\'s per-thread wyrand (xorshift on 32-bit platforms): the same range and an even spread, and neither form can be seeded or reproduced, but each call costs several times more (measured on go1.23.12: 5–9 ns against 27–33 ns), the reason code picks cheaprand';
 const START = ['var {local}Start = {time}.Now()'];
-const SEED = ['var {local}Seed = {maphash}.MakeSeed()'];
+const SYNCTEST = 'inside a testing/synctest bubble (Go 1.24 with GOEXPERIMENT=synctest, 1.25+) time.Now reads the bubble\'s fake clock, where the runtime reads the real one';
+/**
+ * h is written into a maphash.Hash keyed by the package's seed before the
+ * data, so the result depends on h as the runtime's does (chained hashing
+ * keeps working); `write` is the Hash method that takes `data`.
+ */
+const seededHash = (data: string, write: string): string[] => [
+  'var {local}Seed = {maphash}.MakeSeed()',
+  [
+    `func {local}Hash(h uint64, data ${data}) uint64 {`,
+    '\tvar m {maphash}.Hash',
+    '\tm.SetSeed({local}Seed)',
+    '\tfor i := 0; i < 8; i++ {',
+    '\t\tm.WriteByte(byte(h >> (8 * i)))',
+    '\t}',
+    `\tm.${write}(data)`,
+    '\treturn m.Sum64()',
+    '}',
+  ].join('\n'),
+];
+const HASH = 'hash values differ from the runtime\'s (both are random per process); h is hashed before the data with a package-level maphash.Seed, so equal inputs hash equal and different h give different hashes';
+/** A reflect.Type is an interface; the std function takes the *abi.Type inside it. */
+const DECLARED_TYPE = 'the pull passes a reflect.Type where the std function takes the *abi.Type it holds, so as declared it reads the interface\'s method table as the type and never worked';
 
 export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
-  'runtime.fastrand': { use: 'math/rand/v2.Uint32()', since: '1.22', note: 'the Go team: "Code should migrate to math/rand/v2.Uint64"', rewrite: rand([], ['uint32'], 'Uint32()') },
-  'runtime.fastrandn': { use: 'math/rand/v2.Uint32N(n)', since: '1.22', rewrite: rand(['uint32'], ['uint32'], 'Uint32N($0)') },
-  'runtime.fastrand64': { use: 'math/rand/v2.Uint64()', since: '1.22', rewrite: rand([], ['uint64'], 'Uint64()') },
-  'runtime.cheaprand': { use: 'math/rand/v2.Uint32()', since: '1.22', note: 'cheaprand "must not be exported to other packages"', rewrite: rand([], ['uint32'], 'Uint32()') },
-  'runtime.cheaprandn': { use: 'math/rand/v2.Uint32N(n)', since: '1.22', rewrite: rand(['uint32'], ['uint32'], 'Uint32N($0)') },
-  'runtime.cheaprand64': { use: 'math/rand/v2.Int64()', since: '1.22', rewrite: rand([], ['int64'], 'Int64()') },
+  'runtime.fastrand': { use: 'math/rand/v2.Uint32()', since: '1.22', note: 'the Go team: "Code should migrate to math/rand/v2.Uint64"', rewrite: rand([], ['uint32'], '{rand}.Uint32()', 'safe') },
+  'runtime.fastrandn': {
+    use: 'the runtime\'s multiply-shift over math/rand/v2.Uint32()',
+    since: '1.22',
+    note: 'exact: fastrandn computes the same over the same generator, and gives 0 for n == 0, where rand.Uint32N panics',
+    rewrite: rand(['uint32'], ['uint32'], RANDN, 'safe'),
+  },
+  'runtime.fastrand64': { use: 'math/rand/v2.Uint64()', since: '1.22', note: 'the same runtime generator', rewrite: rand([], ['uint64'], '{rand}.Uint64()', 'safe') },
+  'runtime.cheaprand': { use: 'math/rand/v2.Uint32()', since: '1.22', note: CHEAP, rewrite: rand([], ['uint32'], '{rand}.Uint32()', 'unsafe') },
+  'runtime.cheaprandn': { use: 'the runtime\'s multiply-shift over math/rand/v2.Uint32()', since: '1.22', note: `${CHEAP}; 0 for n == 0, as before`, rewrite: rand(['uint32'], ['uint32'], RANDN, 'unsafe') },
+  'runtime.cheaprand64': { use: 'math/rand/v2.Int64()', since: '1.22', note: `${CHEAP}; the range stays [0, 2^63)`, rewrite: rand([], ['int64'], '{rand}.Int64()', 'unsafe') },
   'runtime.nanotime': {
     use: 'time.Since(start) with a package-level start = time.Now()',
-    note: 'monotonic and "equally fast"; the absolute value differs: it counts from package initialisation',
+    note: `the same monotonic clock, but it counts from package initialisation, not the runtime's epoch; ${SYNCTEST}`,
     rewrite: { params: [], results: ['int64'], imports: ['time'], body: ['return int64({time}.Since({local}Start))'], after: START, applicability: 'unsafe' },
   },
   'time.runtimeNano': {
     use: 'time.Since(start) with a package-level start = time.Now()',
-    note: 'the absolute value differs: it counts from package initialisation',
+    note: `the same monotonic clock, but it counts from package initialisation; ${SYNCTEST}`,
     rewrite: { params: [], results: ['int64'], imports: ['time'], body: ['return int64({time}.Since({local}Start))'], after: START, applicability: 'unsafe' },
   },
   'time.now': {
     use: 'time.Now()',
-    note: 'sec and nsec are the same; mono counts from package initialisation instead of the runtime\'s epoch',
+    note: `sec and nsec read the same wall clock; mono counts from package initialisation instead of the runtime's epoch; ${SYNCTEST}`,
     rewrite: {
       params: [],
       results: ['int64', 'int32', 'int64'],
@@ -75,32 +109,33 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
   },
   'runtime.walltime': {
     use: 'time.Now()',
-    rewrite: { params: [], results: ['int64', 'int32'], imports: ['time'], body: ['t := {time}.Now()', 'return t.Unix(), int32(t.Nanosecond())'], applicability: 'safe' },
+    note: `the same wall clock, except that ${SYNCTEST}`,
+    rewrite: { params: [], results: ['int64', 'int32'], imports: ['time'], body: ['t := {time}.Now()', 'return t.Unix(), int32(t.Nanosecond())'], applicability: 'unsafe' },
   },
   'runtime.memhash': {
-    use: 'hash/maphash.Bytes(seed, b)',
+    use: 'a hash/maphash.Hash with a package-level seed, fed h and then the bytes',
     since: '1.19',
-    note: 'hash values differ, and the seed argument is replaced by a package-level maphash.Seed',
+    note: HASH,
     rewrite: {
       params: ['unsafe.Pointer', 'uintptr', 'uintptr'],
       results: ['uintptr'],
       imports: ['hash/maphash', 'unsafe'],
-      body: ['return uintptr({maphash}.Bytes({local}Seed, {unsafe}.Slice((*byte)($0), $2)))'],
-      after: SEED,
+      body: ['return uintptr({local}Hash(uint64($1), {unsafe}.Slice((*byte)($0), $2)))'],
+      after: seededHash('[]byte', 'Write'),
       applicability: 'unsafe',
       minGo: 19,
     },
   },
   'runtime.strhash': {
-    use: 'hash/maphash.String(seed, s)',
+    use: 'a hash/maphash.Hash with a package-level seed, fed h and then the string',
     since: '1.19',
-    note: 'hash values differ, and the seed argument is replaced by a package-level maphash.Seed',
+    note: HASH,
     rewrite: {
       params: ['unsafe.Pointer', 'uintptr'],
       results: ['uintptr'],
       imports: ['hash/maphash'],
-      body: ['return uintptr({maphash}.String({local}Seed, *(*string)($0)))'],
-      after: SEED,
+      body: ['return uintptr({local}Hash(uint64($1), *(*string)($0)))'],
+      after: seededHash('string', 'WriteString'),
       applicability: 'unsafe',
       minGo: 19,
     },
@@ -110,18 +145,18 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
   'reflect.unsafe_New': {
     use: 'reflect.New(t).UnsafePointer()',
     since: '1.18',
-    note: 'only when the local declaration takes a reflect.Type; a raw type pointer has no public conversion',
-    rewrite: { params: ['reflect.Type'], results: ['unsafe.Pointer'], imports: ['reflect'], body: ['return {reflect}.New($0).UnsafePointer()'], applicability: 'safe', minGo: 18 },
+    note: `only when the local declaration takes a reflect.Type (a raw type pointer has no public conversion); ${DECLARED_TYPE} (it allocates a wrong-sized object); a nil Type panics with reflect's message`,
+    rewrite: { params: ['reflect.Type'], results: ['unsafe.Pointer'], imports: ['reflect'], body: ['return {reflect}.New($0).UnsafePointer()'], applicability: 'unsafe', minGo: 18 },
   },
   'reflect.unsafe_NewArray': {
     use: 'reflect.MakeSlice(reflect.SliceOf(t), n, n)',
-    note: 'only when the local declaration takes a reflect.Type',
-    rewrite: { params: ['reflect.Type', 'int'], results: ['unsafe.Pointer'], imports: ['reflect'], body: ['return {reflect}.MakeSlice({reflect}.SliceOf($0), $1, $1).UnsafePointer()'], applicability: 'safe', minGo: 18 },
+    note: `only when the local declaration takes a reflect.Type; ${DECLARED_TYPE} (it runs out of memory); n < 0 panics with reflect's message`,
+    rewrite: { params: ['reflect.Type', 'int'], results: ['unsafe.Pointer'], imports: ['reflect'], body: ['return {reflect}.MakeSlice({reflect}.SliceOf($0), $1, $1).UnsafePointer()'], applicability: 'unsafe', minGo: 18 },
   },
   'reflect.typedmemmove': {
     use: 'reflect.NewAt(t, dst).Elem().Set(reflect.NewAt(t, src).Elem())',
-    note: 'only when the local declaration takes a reflect.Type',
-    rewrite: { params: ['reflect.Type', 'unsafe.Pointer', 'unsafe.Pointer'], results: [], imports: ['reflect'], body: ['{reflect}.NewAt($0, $1).Elem().Set({reflect}.NewAt($0, $2).Elem())'], applicability: 'safe' },
+    note: `only when the local declaration takes a reflect.Type; ${DECLARED_TYPE} (it writes into the type's read-only memory: a fault); a nil dst or src panics in reflect, where the runtime does nothing for a zero-size type`,
+    rewrite: { params: ['reflect.Type', 'unsafe.Pointer', 'unsafe.Pointer'], results: [], imports: ['reflect'], body: ['{reflect}.NewAt($0, $1).Elem().Set({reflect}.NewAt($0, $2).Elem())'], applicability: 'unsafe' },
   },
   'runtime.noescape': {
     use: 'return the pointer itself',
