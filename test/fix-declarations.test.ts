@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { shippedCatalog, shippedReleases } from '../src/catalog/load.js';
 import type { Catalog } from '../src/catalog/types.js';
+import { coveredBy } from '../src/fix/constraint.js';
 import { fixSource } from '../src/fix/fix-source.js';
+import { parseGoFile } from '../src/parse/gofile.js';
+import { SourceText } from '../src/parse/source.js';
 import { runCli, tempDir } from './helpers.js';
 
 let catalogs: Catalog[];
@@ -128,10 +131,10 @@ describe('helpers linkfix adds are unexported and clash with nothing (defect 5)'
 });
 
 describe('the file that is left is gofmt-clean (defect 7)', () => {
-  test('a file left with only its package clause ends in one newline', () => {
-    const source = 'package p\n\nimport _ "unsafe"\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n';
+  test('a file left with only its package clause and doc comment ends in one newline', () => {
+    const source = '// Package p flips coins.\npackage p\n\nimport _ "unsafe"\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n';
     const r = fixed(source, '1.21');
-    expect(r.output).toBe('package p\n');
+    expect(r.output).toBe('// Package p flips coins.\npackage p\n');
     const dir = module({ 'p/p.go': r.output, ...Object.fromEntries(r.files.map((f) => [`p/${f.file}`, f.content])) }, '1.21');
     expect(execFileSync('gofmt', ['-l', '.'], { cwd: dir, encoding: 'utf8' })).toBe('');
   });
@@ -177,6 +180,39 @@ test('two neighbouring declarations that two fixes remove both go in one run (th
   const source = 'package p\n\nimport _ "unsafe"\n\n// Uint32 returns a random uint32.\n//\n//go:linkname Uint32 runtime.fastrand\nfunc Uint32() uint32\n\n// Uint64 returns a random uint64.\n//\n//go:linkname Uint64 runtime.fastrand64\nfunc Uint64() uint64\n';
   const r = fixSource(source, { catalogs, goVersion: '1.21', filename: 'p.go' });
   expect(r.skipped).toEqual([]);
-  expect(r.output).toBe('package p\n');
+  expect(r.output).toBe(''); // nothing but the package clause is left: the file goes
   expect(r.files.map((f) => f.file).sort()).toEqual(['p_uint32_go122.go', 'p_uint32_linkname.go', 'p_uint64_go122.go', 'p_uint64_linkname.go']);
+});
+
+describe('a file left with nothing to say is deleted', () => {
+  const pull = 'import _ "unsafe"\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n';
+  test.each([
+    ['a licence header and the package clause: deleted', '// Copyright 2024 The Authors.\n// SPDX-License-Identifier: MIT\n\npackage p\n\n', ''],
+    ['a //go:generate line: kept', '//go:generate stringer -type=T\n\npackage p\n\n', '//go:generate stringer -type=T\n\npackage p\n'],
+    ['a package doc comment: kept', '// Package p flips coins.\npackage p\n\n', '// Package p flips coins.\npackage p\n'],
+  ])('%s', (_, head, expected) => {
+    const r = fixed(`${head}${pull}`, '1.21');
+    expect(r.output).toBe(expected);
+    expect(r.files).toHaveLength(2);
+  });
+
+  test('the CLI shows the deletion in the diff and performs it; the package still builds on both sides of the guard', () => {
+    const dir = module({ 'p/rand.go': `// Copyright 2024 The Authors.\n\npackage p\n\n${pull}`, 'p/use.go': 'package p\n\nfunc Coin() bool { return fastrand()%2 == 0 }\n' }, '1.21');
+    const dry = runCli(['fix', '--dry-run', '.'], { cwd: dir });
+    expect(dry.stdout).toContain('deleted file mode 100644\n--- a/p/rand.go\n+++ /dev/null\n');
+    expect(runCli(['fix', '--write', '.'], { cwd: dir }).status).toBe(0);
+    expect(go(['vet', './...'], dir).out).toBe('');
+    expect(go(['build', './...'], dir, { GOTOOLCHAIN: 'go1.21.13' }).out).toBe('');
+  });
+
+  test.each([
+    ['another file without a constraint', [['q.go', 'package p\n']], true],
+    ['the guard\'s pair: go1.22 and !go1.22', [['a_go122.go', '//go:build go1.22\n\npackage p\n'], ['a_linkname.go', '//go:build !go1.22\n\npackage p\n']], true],
+    ['only a windows file', [['q_windows.go', 'package p\n']], false],
+    ['a file for linux and one for the other systems', [['q_linux.go', 'package p\n'], ['r.go', '//go:build !linux\n\npackage p\n']], true],
+    ['nothing else', [], false],
+  ] as const)('deleting an unconstrained file is safe with %s: %s', (_, others, safe) => {
+    const parse = (text: string) => parseGoFile(SourceText.fromString(text));
+    expect(coveredBy({ name: 'p.go', parsed: parse('package p\n') }, others.map(([name, text]) => ({ name, parsed: parse(text) })))).toBe(safe);
+  });
 });

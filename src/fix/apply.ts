@@ -8,10 +8,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import MagicString from 'magic-string';
-import { parseGoFile, parseGoFileWithTreeSitter, syntaxErrorCount, type ParsedGoFile } from '../parse/gofile.js';
+import { parseGoFile, parseGoFileWithTreeSitter, syntaxErrorCount, treeSitterTree, type ParsedGoFile } from '../parse/gofile.js';
 import { SourceText } from '../parse/source.js';
 import { isWellFormed } from '../parse/directive.js';
-import { lineRemoval, planFiles, type EditableFile } from './source.js';
+import { coveredBy } from './constraint.js';
+import { lineRemoval, planFiles, type EditableFile, type FileCache } from './source.js';
 import type { Diagnostic, FileOp, Plan, SuggestedFix, TextEdit } from './types.js';
 
 export interface ApplyOptions {
@@ -135,6 +136,7 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
     }
   }
   for (const op of created.values()) if (live(op)) changes.push({ file: op.file, path: resolve(plan.base, op.file), before: null, after: Buffer.from(op.content, 'utf8') });
+  deleteHusks(changes, baselines, options.sources);
   if (!options.sources) changes.push(...emptyAsmFilesToDelete(plan.base, changes));
   changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { changes: changes.filter((c) => c.before === null || c.after === null || !c.before.equals(c.after)), applied: applied.filter((fx) => !refused.has(fx)), skipped };
@@ -202,4 +204,46 @@ function emptyAsmFilesToDelete(base: string, changes: FileChange[]): FileChange[
     }
   }
   return out;
+}
+
+/**
+ * A Go file an edit left with nothing but its package clause and comments is
+ * noise: it goes, unless it still says something (a package doc comment, a
+ * `//go:generate`), or deleting it could leave some build of the package
+ * without any file (the other files, created ones included, must be compiled
+ * wherever it was).
+ */
+function deleteHusks(changes: FileChange[], files: FileCache, sources?: ReadonlyMap<string, Buffer>): void {
+  for (const c of changes) {
+    if (!c.before || !c.after || !c.file.endsWith('.go') || !isHusk(c.after.toString('utf8'))) continue;
+    const dir = dirname(c.file);
+    const siblings = new Set([
+      ...(sources ? [...sources.keys()] : readdirSync(dirname(c.path)).map((n) => (dir === '.' ? n : `${dir}/${n}`))).filter((f) => dirname(f) === dir),
+      ...changes.filter((o) => o.before === null && dirname(o.file) === dir).map((o) => o.file),
+    ]);
+    const test = c.file.endsWith('_test.go');
+    const husk = { name: c.file, parsed: files.get(c.file).parsed };
+    const others: { name: string; parsed: ParsedGoFile }[] = [];
+    for (const f of siblings) {
+      const change = changes.find((o) => o.file === f);
+      if (f === c.file || !f.endsWith('.go') || (!test && f.endsWith('_test.go')) || change?.after === null) continue;
+      const parsed = change?.after ? parseGoFile(SourceText.fromBytes(change.after)) : files.get(f).parsed;
+      if (parsed.packageName === husk.parsed.packageName) others.push({ name: f, parsed });
+    }
+    if (coveredBy(husk, others)) c.after = null;
+  }
+}
+
+function isHusk(text: string): boolean {
+  const root = treeSitterTree(text).rootNode;
+  const pkg = root.namedChildren.find((n) => n.type === 'package_clause');
+  if (!pkg || root.hasError) return false;
+  for (const node of root.namedChildren) {
+    if (node === pkg) continue;
+    if (node.type !== 'comment') return false;
+    if (node.text.startsWith('//go:generate')) return false;
+    // A comment that ends on the line above the package clause is its doc comment (a build constraint line is not).
+    if (node.endPosition.row === pkg.startPosition.row - 1 && !/^\/\/(go:build|\s*\+build)/.test(node.text)) return false;
+  }
+  return true;
 }

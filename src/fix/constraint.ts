@@ -84,3 +84,20 @@ export function satisfiable(e: BuildExpr, fileName: string, minors: number[]): b
   }
   return false;
 }
+
+/** Everything that decides whether a build compiles a file: its expression and its file name; null when every build does. */
+function compiledWhen(name: string, parsed: ParsedGoFile): BuildExpr | null {
+  const { goos, goarch } = fileNameConstraint(name.slice(name.lastIndexOf('/') + 1));
+  const terms = [ownConstraint(parsed), ...[goos, goarch].map((t): BuildExpr | null => (t ? { op: 'tag', tag: t } : null))].filter((t): t is BuildExpr => t !== null);
+  return terms.length ? terms.reduce((x, y) => ({ op: 'and', x, y })) : null;
+}
+
+/** Does every build (any release, port and tags) that compiles `file` compile one of `others` too? */
+export function coveredBy(file: { name: string; parsed: ParsedGoFile }, others: { name: string; parsed: ParsedGoFile }[]): boolean {
+  const conditions = others.map((o) => compiledWhen(o.name, o.parsed));
+  if (conditions.some((c) => c === null)) return true;
+  if (conditions.length === 0) return false;
+  const none: BuildExpr = { op: 'not', x: (conditions as BuildExpr[]).reduce((x, y) => ({ op: 'or', x, y })) };
+  const own = compiledWhen(file.name, file.parsed);
+  return !satisfiable(own ? { op: 'and', x: own, y: none } : none, 'x.go', Array.from({ length: 30 }, (_, i) => i + 1));
+}

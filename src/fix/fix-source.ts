@@ -32,7 +32,7 @@ export interface FixSourceOptions {
 }
 
 export interface FixSourceResult {
-  /** The fixed source (the input when nothing applied). */
+  /** The fixed source (the input when nothing applied; empty when the fix deletes the file, which kept nothing but its package clause). */
   output: string;
   findings: Finding[];
   diagnostics: Diagnostic[];
@@ -74,7 +74,7 @@ export function fixSource(source: string, options: FixSourceOptions = {}): FixSo
   const applied = applyPlan(fixPlan, { unsafeFixes: options.unsafeFixes, sources, includeGenerated: true });
   const own = applied.changes.find((c) => c.file === filename);
   return {
-    output: own?.after?.toString('utf8') ?? source,
+    output: own ? (own.after?.toString('utf8') ?? '') : source,
     findings,
     diagnostics: fixPlan.diagnostics,
     applied: applied.applied,
