@@ -216,3 +216,13 @@ describe('a file left with nothing to say is deleted', () => {
     expect(coveredBy({ name: 'p.go', parsed: parse('package p\n') }, others.map(([name, text]) => ({ name, parsed: parse(text) })))).toBe(safe);
   });
 });
+
+test.each([
+  ['a licence block is carried to both files, above the constraint', '// Copyright 2024 The Authors.\n// SPDX-License-Identifier: Apache-2.0\n\n', '// Copyright 2024 The Authors.\n// SPDX-License-Identifier: Apache-2.0\n\n//go:build go1.22\n'],
+  ['a package doc comment is not a licence', '// Package p flips coins.\n', '//go:build go1.22\n'],
+  ['a build constraint is not a licence', '//go:build amd64\n\n', '//go:build go1.22 && amd64\n'],
+])('guard files: %s', (_, head, top) => {
+  const r = fixed(`${head}package p\n\nimport _ "unsafe"\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n\nvar _ = fastrand\n`, '1.21');
+  const replacement = r.files.find((f) => f.file.endsWith('_go122.go'))!.content;
+  expect(replacement.startsWith(`${top}\npackage p\n`), replacement).toBe(true);
+});

@@ -13,7 +13,7 @@ import type { Finding, ScanResult } from '../model/types.js';
 import { REPLACEMENTS, type Rewrite } from '../rules/replacements.js';
 import { conjoin, ownConstraint, printBuildExpr, satisfiable } from './constraint.js';
 import type { BuildExpr } from '../model/constraint.js';
-import { FileCache, declHead, siblingFile, planBaselines, defaultPackageName, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
+import { FileCache, declHead, leadingHeader, siblingFile, planBaselines, defaultPackageName, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
 import type { Diagnostic, Plan, SuggestedFix, TextEdit } from './types.js';
 import { StdSource, vendoredCopy } from './vendor.js';
 
@@ -264,7 +264,9 @@ function guarded(ctx: Context, s: Sites, sig: FuncSignature, rw: Rewrite, minor:
   const comments = (directives: string[]): string[] => [...doc, ...(doc.length && directives.length ? ['//'] : []), ...directives];
 
   const oldSpecs = [...sigImports.map((x) => specText(x.name, x.path)), ...(sigImports.some((x) => x.path === 'unsafe') ? [] : [specText('_', 'unsafe')])].sort(byPath);
-  const oldFile = [constraint({ op: 'not', x: release }), '', pkg, '', ...importLines(oldSpecs), ...comments([...head.pragmas.map((p) => p.text), `//go:linkname ${s.directive.args.join(' ')}`]), signature, ''];
+  const licence = leadingHeader(s.declFile);
+  const top = licence.length ? [...licence, ''] : [];
+  const oldFile = [...top, constraint({ op: 'not', x: release }), '', pkg, '', ...importLines(oldSpecs), ...comments([...head.pragmas.map((p) => p.text), `//go:linkname ${s.directive.args.join(' ')}`]), signature, ''];
 
   const names: Record<string, string> = {};
   for (const path of rw.imports) names[defaultPackageName(path)] = sigImports.find((x) => x.path === path)?.name ?? defaultPackageName(path);
@@ -272,7 +274,7 @@ function guarded(ctx: Context, s: Sites, sig: FuncSignature, rw: Rewrite, minor:
   const { text: funcHeader, params } = header(s, sig);
   const fill = filler(ctx, s, params, names);
   const kept = head.pragmas.filter(legalWithBody).map((p) => p.text);
-  const newFile = [constraint(release), '', pkg, '', ...importLines(newSpecs), ...comments(kept), `${funcHeader} {`, ...rw.body.map((l) => `\t${fill(l)}`), '}', ...(rw.after ?? []).flatMap((a) => ['', fill(a)]), ''];
+  const newFile = [...top, constraint(release), '', pkg, '', ...importLines(newSpecs), ...comments(kept), `${funcHeader} {`, ...rw.body.map((l) => `\t${fill(l)}`), '}', ...(rw.after ?? []).flatMap((a) => ['', fill(a)]), ''];
 
   const removed: [number, number][] = [[head.docStart, s.decl.end], ...head.pragmas.map((p): [number, number] => [p.start, p.end])];
   if (s.file === s.declFile) removed.push([s.directive.start, s.directive.end]);

@@ -110,6 +110,22 @@ export function siblingFile(rel: string, tag: string): string {
 const isBlank = (line: string): boolean => line.trim() === '';
 
 /**
+ * The comment block a file starts with (a licence, an attribution), for the
+ * files made out of it: the first comment lines, when a blank line ends them
+ * and they are neither a build constraint nor the package's doc comment.
+ */
+export function leadingHeader(f: EditableFile): string[] {
+  const lines: string[] = [];
+  for (const raw of f.parsed.source.text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (!line.startsWith('//')) return isBlank(line) && lines.length > 0 ? lines : [];
+    if (/^\/\/(go:build|\s*\+build)(\s|$)/.test(line)) return [];
+    lines.push(line);
+  }
+  return [];
+}
+
+/**
  * The range that removes the whole lines holding [start, end) of `text`, tidy
  * as gofmt leaves it: when the removed lines sat between blank lines, one of
  * those goes too; when they ran to the end of the file, so do the blank lines
