@@ -18,11 +18,12 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...fs, default: { ...fs, mkdtempSync }, mkdtempSync };
 });
 
-const gitStatus = (): string => spawnSync('git', ['status', '--porcelain', '--ignored', 'fixtures'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+/** Changes under the module the link check builds in (not the whole tree, where others may be working). */
+const gitStatus = (moduleDir: string): string => spawnSync('git', ['status', '--porcelain', '--ignored', moduleDir], { cwd: ROOT, encoding: 'utf8' }).stdout;
 
 test('scan --link leaves no file behind: not in the tree, not in TMPDIR', () => {
   const tmp = tempDir('linkfix-tmpdir-');
-  const before = gitStatus();
+  const before = gitStatus('fixtures/scan');
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/linkfix.js'), 'scan', '--link', '--go', '1.26', 'fixtures/scan/stdvar'], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -30,7 +31,7 @@ test('scan --link leaves no file behind: not in the tree, not in TMPDIR', () => 
   });
   expect(r.stdout).toContain('link 1.26 invalid-reference');
   expect(readdirSync(tmp).filter((d) => d.startsWith('linkfix-link-'))).toEqual([]);
-  expect(gitStatus()).toBe(before);
+  expect(gitStatus('fixtures/scan')).toBe(before);
 });
 
 test('the SIGINT handler is installed before the first overlay directory exists', async () => {
@@ -45,7 +46,7 @@ test('the SIGINT handler is installed before the first overlay directory exists'
 // Deterministic: the handler exists before any overlay directory does, so the directory seen here is one it removes.
 test('SIGINT during --link stops the builds and removes the temporary overlay files', async () => {
   const tmp = tempDir('linkfix-tmpdir-');
-  const before = gitStatus();
+  const before = gitStatus('fixtures/oracle');
   const child = spawn(process.execPath, [join(ROOT, 'bin/linkfix.js'), 'scan', '--link=each', '--go', '>=1.21', 'fixtures/oracle'], {
     cwd: ROOT,
     env: { ...process.env, TMPDIR: tmp },
@@ -62,7 +63,7 @@ test('SIGINT during --link stops the builds and removes the temporary overlay fi
   expect(code).toBe(130);
   expect(readdirSync(tmp).filter((d) => d.startsWith('linkfix-link-'))).toEqual([]);
   expect(existsSync(join(ROOT, 'fixtures/oracle/zz_linkfix_linkcheck'))).toBe(false);
-  expect(gitStatus()).toBe(before);
+  expect(gitStatus('fixtures/oracle')).toBe(before);
 });
 
 test('the package name comes from the package clause, not the import path (a /v2 module, a directory named otherwise)', () => {
