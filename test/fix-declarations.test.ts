@@ -226,3 +226,10 @@ test.each([
   const replacement = r.files.find((f) => f.file.endsWith('_go122.go'))!.content;
   expect(replacement.startsWith(`${top}\npackage p\n`), replacement).toBe(true);
 });
+
+test('a CRLF file gets CRLF in every line a rule adds, multi-line helpers included', () => {
+  const source = 'package p\r\n\r\nimport "unsafe"\r\n\r\n//go:linkname memhash runtime.memhash\r\nfunc memhash(p unsafe.Pointer, h, s uintptr) uintptr\r\n';
+  const out = fixed(source, '1.22', true).output;
+  expect(out).toContain('maphash');
+  expect(out.replace(/\r\n/g, '')).not.toContain('\n');
+});

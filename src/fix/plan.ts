@@ -274,7 +274,7 @@ function guarded(ctx: Context, s: Sites, sig: FuncSignature, rw: Rewrite, minor:
   const { text: funcHeader, params } = header(s, sig);
   const fill = filler(ctx, s, params, names);
   const kept = head.pragmas.filter(legalWithBody).map((p) => p.text);
-  const newFile = [...top, constraint(release), '', pkg, '', ...importLines(newSpecs), ...comments(kept), `${funcHeader} {`, ...rw.body.map((l) => `\t${fill(l)}`), '}', ...(rw.after ?? []).flatMap((a) => ['', fill(a)]), ''];
+  const newFile = [...top, constraint(release), '', pkg, '', ...importLines(newSpecs), ...comments(kept), `${funcHeader} {`, ...rw.body.map((l) => `\t${fill(l)}`), '}', ...(rw.after ?? []).flatMap((a) => ['', ...fill(a).split('\n')]), ''];
 
   const removed: [number, number][] = [[head.docStart, s.decl.end], ...head.pragmas.map((p): [number, number] => [p.start, p.end])];
   if (s.file === s.declFile) removed.push([s.directive.start, s.directive.end]);
@@ -337,7 +337,7 @@ function bodyFix(s: Sites, sig: FuncSignature, body: string[], after: string[], 
   const text = s.declFile.parsed.source.text;
   const lineEnd = text.slice(s.decl.end).search(/\r?\n|$/);
   const trailing = /^\s*\/\//.test(text.slice(s.decl.end, s.decl.end + lineEnd)) ? text.slice(s.decl.end, s.decl.end + lineEnd) : '';
-  const block = [` {${trailing}`, ...body.map((l) => `\t${l}`), '}'].join(eol) + after.map((a) => `${eol}${eol}${a}`).join('');
+  const block = [` {${trailing}`, ...body.map((l) => `\t${l}`), '}'].join(eol) + after.map((a) => `${eol}${eol}${a.split('\n').join(eol)}`).join('');
   const end = s.decl.end + trailing.length;
   const bodyEdit: TextEdit = head.verbatim
     ? { file: s.declFile.rel, start: s.decl.end, end, newText: block }
