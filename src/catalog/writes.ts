@@ -77,7 +77,7 @@ function scopeOf(file: StdSourceFile, imports: string[], index: StdVarIndex): Sc
   addBare(file.importPath, false);
   const qualified = new Map<string, string>();
   for (const piece of imports) {
-    for (const m of piece.matchAll(/(?:^|\s)(?:([A-Za-z_]\w*|\.)\s+)?"([^"\n]+)"/g)) {
+    for (const m of piece.replace(/^import\s*/, '').matchAll(/(?:^|\s)(?:([A-Za-z_]\w*|\.)\s+)?"([^"\n]+)"/g)) {
       const path = resolveImport(m[2]!, index);
       if (m[1] === '.') addBare(path, true);
       else qualified.set(m[1] ?? index.names.get(path) ?? path.slice(path.lastIndexOf('/') + 1), path);
@@ -130,7 +130,8 @@ function suspicious(text: string, start: number, end: number): boolean {
   // A whole argument (or a parenthesised var): is the call one that only reads?
   if (!/^(?:\)|\.\.\.)/.test(next)) return false;
   if (c === ',') return true;
-  const callee = /(\w+)\s*$/.exec(text.slice(Math.max(0, prev - 16), prev))?.[1];
+  // A bare builtin's name just before the `(` (not `[]int(`, `p.len(`).
+  const callee = /(?:^|[^\w.\]])(\w+)\s*$/.exec(text.slice(Math.max(0, prev - 16), prev))?.[1];
   return callee === undefined || !READS_ONLY.has(callee);
 }
 
@@ -211,14 +212,14 @@ function goWrites(file: StdSourceFile, index: StdVarIndex, written: Written): vo
   const mark = (path: string, name: string, use: Parser.SyntaxNode): void => {
     if (index.vars.get(path)?.has(name) && writes(use)) record(written, `${path}.${name}`, file);
   };
-  // Parse only the func and var declarations that hold a use of a var not yet known to be written; the whole file if one does not parse alone.
+  // Parse only the func and var declarations that hold a use of a var not yet known to be written; the whole
+  // file if one does not parse alone or a use is elsewhere (a raw string with a keyword in column 0 fools the split).
   const PREFIX = 'package p\n';
   for (const piece of pieces) {
-    if (!/^(?:func|var)\b/.test(piece.text)) continue;
     const inside = uses.filter((u) => u.at >= piece.start && u.at < piece.start + piece.text.length && open(u));
     if (inside.length === 0) continue;
-    const root = treeSitterTree(PREFIX + piece.text).rootNode;
-    if (root.hasError) {
+    const root = /^(?:func|var)\b/.test(piece.text) ? treeSitterTree(PREFIX + piece.text).rootNode : null;
+    if (!root || root.hasError) {
       judgeUses(treeSitterTree(file.text).rootNode, uses.filter(open), 0, scope, mark);
       return;
     }
@@ -273,8 +274,8 @@ function writes(use: Parser.SyntaxNode): boolean {
       // x.f, x[i], x.(T): part of the var
     } else if (isOperand && p.type === 'slice_expression') {
       return true;
-    } else if (p.type === 'parenthesized_expression' || p.type === 'variadic_argument' || (p.type === 'unary_expression' && p.child(0)?.type === '*')) {
-      // (x).f, *x, f(x...): still the var's storage
+    } else if (p.type === 'parenthesized_expression' || p.type === 'variadic_argument' || p.type === 'type_conversion_expression' || (p.type === 'unary_expression' && p.child(0)?.type === '*')) {
+      // (x).f, *x, f(x...), []T(x): still the var's storage
     } else break;
     top = p;
   }
@@ -293,7 +294,7 @@ function writes(use: Parser.SyntaxNode): boolean {
       return p.childForFieldName('function')?.id === top.id;
     case 'expression_list': {
       const statement = p.parent;
-      const assigns = statement?.type === 'assignment_statement' || (statement?.type === 'range_clause' && statement.children.some((c) => c.type === '='));
+      const assigns = statement?.type === 'assignment_statement' || ((statement?.type === 'range_clause' || statement?.type === 'receive_statement') && statement.children.some((c) => c.type === '='));
       return assigns && statement!.childForFieldName('left')?.id === p.id;
     }
     case 'assignment_statement':
@@ -312,9 +313,9 @@ function writes(use: Parser.SyntaxNode): boolean {
 /**
  * Every non-test `.go` and `.s` file of the std packages under `goroot/src`,
  * whatever its build constraints (a write on any platform counts), except
- * generator programs (`package main`). `keep` sees the bytes first.
+ * generator programs (`package main`).
  */
-export function* stdSources(goroot: string, keep: (bytes: Buffer) => boolean = () => true): Generator<StdSourceFile> {
+export function* stdSources(goroot: string): Generator<StdSourceFile> {
   const src = join(goroot, 'src');
   const dirs = [''];
   for (let rel = dirs.pop(); rel !== undefined; rel = dirs.pop()) {
@@ -331,9 +332,7 @@ export function* stdSources(goroot: string, keep: (bytes: Buffer) => boolean = (
         continue;
       }
       if (!rel || !/\.(go|s)$/.test(e.name) || e.name.endsWith('_test.go')) continue;
-      const bytes = readFileSync(join(src, path));
-      if (!keep(bytes)) continue;
-      const text = bytes.toString('utf8');
+      const text = readFileSync(join(src, path), 'utf8');
       if (e.name.endsWith('.go') && /^package\s+main\b/m.test(text)) continue;
       yield { importPath: rel, name: e.name, text };
     }

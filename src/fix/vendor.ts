@@ -1,13 +1,18 @@
 // Strategy 4: a pure std symbol (the encoding/json.safeSet case) is copied
 // from the user's own GOROOT — never from linkfix — with the same-package
 // declarations it uses, renamed to the local name, into a new file headed by
-// the Go authors' notice. Anything impure refuses: unsafe, cgo, internal
-// packages, assembly, another linkname, types, or a var the std assigns.
+// the Go authors' notice and compiled where the pull was (same file-name
+// GOOS/GOARCH, same build constraint). Anything impure refuses: unsafe, cgo,
+// internal packages, assembly, another linkname, types, or a var that std code
+// may change after initialisation (in a shipped release or in the GOROOT the
+// copy comes from): a copy of shared state is a different variable.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type Parser from 'tree-sitter';
-import { localGo } from '../catalog/load.js';
+import { localGo, releasesWritingVar } from '../catalog/load.js';
+import { stdSources, varsWrittenByStd, type StdSourceFile } from '../catalog/writes.js';
+import { fileNameConstraint, plusBuildToExpr } from '../model/constraint.js';
 import { treeSitterTree } from '../parse/gofile.js';
 import { parseDirectiveComment } from '../parse/directive.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
@@ -49,6 +54,7 @@ const MAX_CLOSURE = 24;
 export class StdSource {
   private located: { goroot: string; version: string } | null | undefined;
   private readonly packages = new Map<string, Map<string, StdDecl>>();
+  private sources: StdSourceFile[] | undefined;
 
   /** `goroot` overrides `go env GOROOT` (null: no copies). */
   constructor(private readonly goroot?: () => string | null) {}
@@ -67,6 +73,18 @@ export class StdSource {
     let decls = this.packages.get(importPath);
     if (!decls) this.packages.set(importPath, (decls = readPackage(join(this.where()!.goroot, 'src', importPath))));
     return decls;
+  }
+
+  /**
+   * Which of the vars `names` of a std package the std of this GOROOT may
+   * change after initialisation (every package, every platform), with a file
+   * that does. The std sources are read once per plan; only files that
+   * mention one of the names are looked at.
+   */
+  writes(importPath: string, packageName: string, names: string[]): Map<string, string> {
+    this.sources ??= [...stdSources(this.where()!.goroot)];
+    const index = { vars: new Map([[importPath, new Set(names)]]), names: new Map([[importPath, packageName]]) };
+    return varsWrittenByStd(this.sources.filter((f) => names.some((n) => f.text.includes(n))), index);
   }
 }
 
@@ -118,19 +136,21 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
       if (closure.length > MAX_CLOSURE) return { manual: `${f.target.raw} pulls in more than ${MAX_CLOSURE} declarations` };
     }
   }
-  const assigned = assignedElsewhere(root, decls);
-  if (assigned) return { manual: `${f.target.raw} is assigned in ${f.target.importPath}/${assigned}: a copy would miss those writes` };
+  const shared = sharedState(closure, f.target.importPath, input.std);
+  if (shared) return { manual: shared };
   const clash = closure.slice(1).find((d) => input.declFile.parsed.decls.has(d.name));
   if (clash) return { manual: `the copy needs ${clash.name}, which the package already declares` };
 
   const eol = input.declFile.eol;
-  const newFile = join(dirname(input.declFile.rel), `${f.localName!.toLowerCase()}_from_std.go`);
+  const newFile = join(dirname(input.declFile.rel), copyFileName(f.localName!, basename(input.declFile.rel)));
+  const { goBuild, plusBuild } = input.declFile.parsed;
+  const constraint = goBuild ?? (plusBuild.length ? plusBuildToExpr(plusBuild) : null);
   const content = [
     ...copyrightOf(root.file.text),
     `// Code below is copied from ${f.target.importPath} (${root.file.name}) of ${version} by linkfix:`,
     `// ${f.target.raw} can no longer be pulled with //go:linkname.`,
     '',
-    ...(input.declFile.parsed.goBuild ? [`//go:build ${input.declFile.parsed.goBuild}`, ''] : []),
+    ...(constraint ? [`//go:build ${constraint}`, ''] : []),
     `package ${input.declFile.parsed.packageName}`,
     '',
     ...importBlock([...imports].sort()),
@@ -143,7 +163,7 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
       ? [removeLines(input.declFile, Math.min(input.directive.start, input.decl.start), Math.max(input.directive.end, input.decl.end))]
       : [removeLines(input.directiveFile, input.directive.start, input.directive.end), removeLines(input.declFile, input.decl.start, input.decl.end)];
   return {
-    message: `copy ${f.target.raw} from ${version} (${f.target.importPath}/${root.file.name}) into ${newFile}: it is pure Go, the copy keeps its value`,
+    message: `copy ${f.target.raw} from ${version} (${f.target.importPath}/${root.file.name}) into ${newFile}: it is pure Go and no std code changes what it copies after initialisation, so the copy keeps its value`,
     applicability: 'safe',
     strategy: 'vendored',
     edits,
@@ -204,16 +224,30 @@ function readPackage(dir: string): Map<string, StdDecl> {
   return decls;
 }
 
-/** A file of the package (other than the declaration) that assigns to the var. */
-function assignedElsewhere(root: StdDecl, decls: Map<string, StdDecl>): string | null {
-  if (root.kind !== 'var') return null;
-  const files = new Set([...decls.values()].map((d) => d.file));
-  const write = new RegExp(`(^|[^.\\w])${root.name}\\s*(\\[[^\\]\\n]*\\])?\\s*(=|\\+=|-=|\\|=|&=)(?!=)`, 'm');
-  for (const file of files) {
-    const text = file === root.file ? file.text.slice(0, root.node.startIndex) + file.text.slice(root.node.endIndex) : file.text;
-    if (write.test(text)) return file.name;
+/**
+ * Why a var of the closure cannot be copied: the std may change it after
+ * initialisation in a shipped release where it exists (the catalogs), or in
+ * the GOROOT the copy comes from, which may be newer than every catalog.
+ */
+function sharedState(closure: StdDecl[], importPath: string, std: StdSource): string | null {
+  const vars = closure.filter((d) => d.kind === 'var').map((d) => d.name);
+  if (vars.length === 0) return null;
+  const because = (name: string, why: string): string => `${importPath}.${name} is shared state of package ${importPath}: a copy would be a different variable (${why})`;
+  for (const name of vars) {
+    const releases = releasesWritingVar(`${importPath}.${name}`);
+    if (releases.length) return because(name, `std code may change it after initialisation in ${releases.join(', ')}`);
   }
-  return null;
+  const packageName = /^package\s+(\w+)/m.exec(closure[0]!.file.text)?.[1] ?? defaultPackageName(importPath);
+  const local = std.writes(importPath, packageName, vars);
+  const [symbol, file] = [...local][0] ?? [];
+  const where = std.where()!;
+  return symbol ? because(symbol.slice(importPath.length + 1), `std code may change it after initialisation: ${file} in ${where.version}`) : null;
+}
+
+/** `<local>_from_std.go`, keeping the GOOS/GOARCH and _test suffixes of the file the pull was in. */
+function copyFileName(localName: string, declFileName: string): string {
+  const { goos, goarch, test } = fileNameConstraint(declFileName);
+  return [`${localName.toLowerCase()}_from_std`, goos, goarch, test ? 'test' : null].filter(Boolean).join('_') + '.go';
 }
 
 /** The leading copyright comment of a std file. */

@@ -1,0 +1,236 @@
+// The vendored-copy strategy copies a std var or func only when the copy is
+// the same thing: no std code (any package, any platform, any shipped release
+// or the local GOROOT) may change a var it copies after initialisation, and
+// the copy is compiled on exactly the platforms the pull was. Judged on the
+// local GOROOT's real sources; the platform cases are built with the real go
+// command for the pull's platform and another one.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { varsWrittenByStd } from '../src/catalog/writes.js';
+import { applyPlan } from '../src/fix/apply.js';
+import { plan } from '../src/fix/plan.js';
+import type { SuggestedFix } from '../src/fix/types.js';
+import { writeChanges } from '../src/emit/write.js';
+import { judgeScan } from '../src/judge/judge.js';
+import { scanSync } from '../src/scan/scan.js';
+import { tempDir } from './helpers.js';
+
+function module(files: Record<string, string>): string {
+  const dir = tempDir('linkfix-vendor-safety-');
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/vs\n\ngo 1.22\n');
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+/** The fix linkfix plans for the only pull of a module. */
+async function fixFor(files: Record<string, string>): Promise<{ dir: string; fix: SuggestedFix; planned: ReturnType<typeof plan> }> {
+  const dir = module(files);
+  const planned = plan(await judgeScan(scanSync([dir], { base: dir }), { go: '1.26', useLocalGo: false }));
+  expect(planned.diagnostics).toHaveLength(1);
+  return { dir, fix: planned.diagnostics[0]!.fixes[0]!, planned };
+}
+
+/** A file pulling `target` into `decl`, under `header` (build lines); the declaration's type decides what it imports. */
+const pull = (local: string, target: string, decl: string, header = ''): string =>
+  `${header}package p\n\nimport (\n${decl.includes('sync.') ? '\t"sync"\n' : ''}\t_ "unsafe"\n)\n\n//go:linkname ${local} ${target}\n${decl}\n`;
+
+describe('a std var or func is copied only when no std code changes what it copies', () => {
+  test.each([
+    ['an immutable table: copied', 'encoding/json.safeSet', 'var safeSet [128]bool', null],
+    [
+      'a mutex the package locks around its own work (driversMu.Lock()): a second lock would synchronise nothing',
+      'database/sql.driversMu',
+      'var driversMu sync.RWMutex',
+      /^database\/sql\.driversMu is shared state of package database\/sql: a copy would be a different variable \(std code may change it after initialisation in go1\.21\.13, .*go1\.27\.4\)/,
+    ],
+    [
+      'a var another file of its package appends to in init (mime.typeFiles, from type_freebsd.go)',
+      'mime.typeFiles',
+      'var typeFiles []string',
+      /^mime\.typeFiles is shared state of package mime: a copy would be a different variable/,
+    ],
+    [
+      // No shipped catalog covers 32-bit arm or ppc64, where it exists: the local GOROOT's sources decide.
+      'an internal var the runtime sets at start-up (cpu.HWCap2 = … in runtime/os_linux_arm.go)',
+      'internal/cpu.HWCap2',
+      'var hwcap2 uint',
+      /^internal\/cpu\.HWCap2 is shared state of package internal\/cpu: a copy would be a different variable \(std code may change it after initialisation: runtime\/os_\w+\.go in go1\.\d+/,
+    ],
+    [
+      // The copy would read a copied table that regexp's init() fills: all zero, so special would always say false.
+      "a func whose closure reads a var the std changes (regexp.special reads specialBytes, which regexp's init() fills)",
+      'regexp.special',
+      'func special(b byte) bool',
+      /^regexp\.specialBytes is shared state of package regexp: a copy would be a different variable \(std code may change it after initialisation in go1\.21\.13, /,
+    ],
+  ])('%s', async (_, target, decl, refusal) => {
+    const { fix } = await fixFor({ 'p/p.go': pull(/^(?:var|func) (\w+)/.exec(decl)![1]!, target, decl) });
+    if (refusal === null) {
+      expect(fix).toMatchObject({ strategy: 'vendored', applicability: 'safe' });
+    } else {
+      expect(fix.strategy).toBe('manual');
+      expect(fix.message.split('; ').find((m) => /shared state/.test(m))).toMatch(refusal);
+    }
+  });
+});
+
+describe('what counts as a write (without type information, every doubt does)', () => {
+  const OTHER = `package other
+
+import (
+	"p"
+	q "p"
+	. "p"
+)
+`;
+  test.each([
+    ['x = 1', true],
+    ['x += 1', true],
+    ['x <<= 1', true],
+    ['x++', true],
+    ['x--', true],
+    ['x[i] = 1', true],
+    ['x[a[i]] = 1', true],
+    ['x.f = 1', true],
+    ['x.f.g[i] |= 1', true],
+    ['*x = 1', true],
+    ['(x).f = 1', true],
+    ['a, x = 1, 2', true],
+    ['x, a = 1, 2', true],
+    ['for _, x = range s {}', true],
+    ['p := &x', true],
+    ['p := &x.f', true],
+    ['p := &x[i]', true],
+    ['return &x', true],
+    ['s := x[:]', true],
+    ['s := x[1:n]', true],
+    ['x.Lock()', true],
+    ['defer x.mu.Unlock()', true],
+    ['x()', true],
+    ['x <- 1', true],
+    ['<-x', true],
+    ['copy(x, b)', true],
+    ['clear(x)', true],
+    ['s = append(x, 1)', true],
+    ['atomic.AddInt32(&x, 1)', true],
+    ['sort.Ints(x)', true],
+    ['sort.Ints([]int(x))', true],
+    ['select {\n\tcase x = <-c:\n\t}', true],
+    ['f(a, x)', true],
+    ['f(x...)', true],
+    ['y := x', false],
+    ['y := x[i]', false],
+    ['y := x.f', false],
+    ['y := x.f.g', false],
+    ['y := len(x) + cap(x)', false],
+    ['copy(b, x)', false],
+    ['y := []byte(x)', false],
+    ['n := len(x)', false],
+    ['f(a + x)', false],
+    ['y := a * x', false],
+    ['y := a & x', false],
+    ['if x == 0 {}', false],
+    ['for _, v := range x { _ = v }', false],
+    ['x := 1; x = 2', true], // a local of the same name counts: no scope analysis, so this errs towards "written"
+    ['var x = 2; _ = x', false],
+    ['t.x = 1', false],
+    ['// x = 1', false],
+  ])('in its own package: %s → %s', (statement, written) => {
+    const file = `package p\n\nvar x []int\n\nfunc g() {\n\t${statement}\n}\n`;
+    const got = varsWrittenByStd([{ importPath: 'p', name: 'p.go', text: file }], { vars: new Map([['p', new Set(['x'])]]), names: new Map([['p', 'p']]) });
+    expect(got.has('p.x')).toBe(written);
+  });
+
+  test.each([
+    ['p.X = 1', true],
+    ['q.X++', true],
+    ['X = 1', true],
+    ['f(&p.X.f)', true],
+    ['p.X.Store(1)', true],
+    ['y := p.X', false],
+    ['y := other.X; other.X = 1', false],
+  ])('from another package, through an import, an alias or a dot import: %s → %s', (statement, written) => {
+    const file = `${OTHER}\nfunc g() {\n\t${statement}\n}\n`;
+    const got = varsWrittenByStd([{ importPath: 'other', name: 'o.go', text: file }], { vars: new Map([['p', new Set(['X'])]]), names: new Map([['p', 'p']]) });
+    expect(got.has('p.X')).toBe(written);
+  });
+
+  test.each([
+    ['import "p"', 'p.X = 1'],
+    ['import q "p"', 'q.X = 1'],
+  ])('a single-line import: %s; %s', (decl, statement) => {
+    const file = `package other\n\n${decl}\n\nfunc g() {\n\t${statement}\n}\n`;
+    const got = varsWrittenByStd([{ importPath: 'other', name: 'o.go', text: file }], { vars: new Map([['p', new Set(['X'])]]), names: new Map([['p', 'p']]) });
+    expect(got.has('p.X')).toBe(true);
+  });
+
+  test.each([
+    ['a //go:linkname pull of it from another package', 'package other\n\nimport _ "unsafe"\n\n//go:linkname y p.x\nvar y int\n', 'o.go'],
+    ['a reference from assembly', '#include "textflag.h"\n\nTEXT ·f(SB), NOSPLIT, $0\n\tMOVQ $1, p·x(SB)\n\tRET\n', 'o_amd64.s'],
+  ])('%s counts', (_, text, name) => {
+    const got = varsWrittenByStd([{ importPath: 'other', name, text }], { vars: new Map([['p', new Set(['x'])]]), names: new Map([['p', 'p']]) });
+    expect(got.has('p.x')).toBe(true);
+  });
+});
+
+describe('a copy is compiled where the pull was', () => {
+  const sh = (args: string[], cwd: string, platform: string) => {
+    const [goos, goarch] = platform.split('/');
+    const r = spawnSync('go', args, { cwd, encoding: 'utf8', env: { ...process.env, GOOS: goos, GOARCH: goarch, GOFLAGS: '', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' } });
+    return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  };
+  const USE = 'package p\n\n// Escapes reports whether b needs escaping in a JSON string.\nfunc Escapes(b byte) bool { return b < 128 && !safeSet[b] }\n';
+
+  test.each([
+    [
+      'a _linux_arm64.go pull: the copy is _linux_arm64.go too',
+      {
+        'p/pull_linux_arm64.go': pull('safeSet', 'encoding/json.safeSet', 'var safeSet [128]bool'),
+        'p/table_other.go': '//go:build !(linux && arm64)\n\npackage p\n\nvar safeSet = [128]bool{\'a\': true}\n',
+      },
+      'p/safeset_from_std_linux_arm64.go',
+      null,
+      ['linux/arm64', 'linux/amd64'],
+    ],
+    [
+      'a pull under legacy // +build lines only: the copy carries the same constraint as //go:build',
+      {
+        'p/pull.go': pull('safeSet', 'encoding/json.safeSet', 'var safeSet [128]bool', '// +build linux,arm64\n\n'),
+        'p/table_other.go': '//go:build !(linux && arm64)\n\npackage p\n\nvar safeSet = [128]bool{\'a\': true}\n',
+      },
+      'p/safeset_from_std.go',
+      '//go:build linux && arm64',
+      ['linux/arm64', 'darwin/arm64'],
+    ],
+    [
+      'a _windows.go pull under //go:build amd64: both kept',
+      {
+        'p/pull_windows.go': pull('safeSet', 'encoding/json.safeSet', 'var safeSet [128]bool', '//go:build amd64\n\n'),
+        'p/table_other.go': '//go:build !(windows && amd64)\n\npackage p\n\nvar safeSet = [128]bool{\'a\': true}\n',
+      },
+      'p/safeset_from_std_windows.go',
+      '//go:build amd64',
+      ['windows/amd64', 'windows/arm64', 'linux/amd64'],
+    ],
+  ])('%s', async (_, files, created, constraint, platforms) => {
+    const { dir, fix, planned } = await fixFor({ ...files, 'p/use.go': USE });
+    expect(fix.strategy).toBe('vendored');
+    writeChanges(applyPlan(planned).changes);
+    for (const platform of platforms) {
+      for (const step of [['build', './...'], ['vet', './...']]) {
+        const r = sh(step, dir, platform);
+        expect(r.status, `${platform} go ${step[0]}: ${r.out}`).toBe(0);
+      }
+    }
+    expect(fix.files.map((f) => f.file)).toEqual([created]);
+    const copy = readFileSync(join(dir, created), 'utf8');
+    if (constraint) expect(copy).toContain(`\n${constraint}\n\npackage p\n`);
+    else expect(copy).not.toContain('//go:build');
+  });
+});
