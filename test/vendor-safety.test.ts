@@ -222,6 +222,7 @@ describe('a copy is compiled where the pull was', () => {
     const { dir, fix, planned } = await fixFor({ ...files, 'p/use.go': USE });
     expect(fix.strategy).toBe('vendored');
     writeChanges(applyPlan(planned).changes);
+    expect(spawnSync('gofmt', ['-l', '.'], { cwd: dir, encoding: 'utf8' }).stdout).toBe('');
     for (const platform of platforms) {
       for (const step of [['build', './...'], ['vet', './...']]) {
         const r = sh(step, dir, platform);

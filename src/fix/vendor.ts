@@ -156,11 +156,12 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
     ...importBlock([...imports].sort()),
     ...closure.flatMap((d, i) => [...declText(d, i === 0 ? f.localName! : d.name).split('\n'), '']),
   ];
-  // Directive and declaration go; when only blank lines separate them, as one block.
-  const between = input.declFile.parsed.source.text.slice(Math.min(input.directive.end, input.decl.end), Math.max(input.directive.start, input.decl.start));
+  // Directive and declaration go; when only blank lines separate their lines, as one block (a var's declaration starts at its name, after `var`).
+  const source = input.declFile.parsed.source;
+  const [first, second] = input.directive.start < input.decl.start ? [input.directive, input.decl] : [input.decl, input.directive];
   const edits =
-    input.directiveFile.rel === input.declFile.rel && between.trim() === ''
-      ? [removeLines(input.declFile, Math.min(input.directive.start, input.decl.start), Math.max(input.directive.end, input.decl.end))]
+    input.directiveFile.rel === input.declFile.rel && source.text.slice(first.end, source.lineStart(second.start)).trim() === ''
+      ? [removeLines(input.declFile, first.start, second.end)]
       : [removeLines(input.directiveFile, input.directive.start, input.directive.end), removeLines(input.declFile, input.decl.start, input.decl.end)];
   return {
     message: `copy ${f.target.raw} from ${version} (${f.target.importPath}/${root.file.name}) into ${newFile}: it is pure Go and no std code changes what it copies after initialisation, so the copy keeps its value`,
