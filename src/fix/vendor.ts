@@ -136,7 +136,7 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
       if (closure.length > MAX_CLOSURE) return { manual: `${f.target.raw} pulls in more than ${MAX_CLOSURE} declarations` };
     }
   }
-  const shared = sharedState(closure, f.target.importPath, input.std);
+  const shared = allocated(closure, f.target.importPath) ?? sharedState(closure, f.target.importPath, input.std);
   if (shared) return { manual: shared };
   const clash = closure.slice(1).find((d) => input.declFile.parsed.decls.has(d.name));
   if (clash) return { manual: `the copy needs ${clash.name}, which the package already declares` };
@@ -223,6 +223,20 @@ function readPackage(dir: string): Map<string, StdDecl> {
     }
   }
   return decls;
+}
+
+/**
+ * A var of the closure whose initial value is made by a call or an `&` (an
+ * error, a pointer, a channel): the copy would make another one, never equal
+ * to the std's, e.g. to the error its functions return.
+ */
+function allocated(closure: StdDecl[], importPath: string): string | null {
+  for (const d of closure) {
+    if (d.kind !== 'var') continue;
+    const made = [...descendants(d.node)].find((n) => n.type === 'call_expression' || (n.type === 'unary_expression' && n.child(0)?.type === '&'));
+    if (made) return `${importPath}.${d.name} is shared state of package ${importPath}: a copy would be a different variable, its value made anew by \`${made.text.split('\n')[0]}\`, never equal to the std's`;
+  }
+  return null;
 }
 
 /**
