@@ -41,7 +41,7 @@ export interface SymbolEntry {
   doc?: string[];
   /** file:line of the push directive (relative to GOROOT/src). */
   at?: string;
-  /** A var the std may change after initialisation (./writes.ts): a copy of it would be a different variable. */
+  /** A var the standard library may change after initialisation (src/catalog/writes.ts): a copy of it would be a different variable. */
   m?: true;
 }
 
