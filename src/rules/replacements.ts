@@ -70,6 +70,23 @@ const seededHash = (data: string, write: string): string[] => [
   ].join('\n'),
 ];
 const HASH = 'hash values differ from the runtime\'s (both are random per process); h is hashed before the data with a package-level maphash.Seed, so equal inputs hash equal and different h give different hashes';
+/** memhash32 and memhash64: the seeded hash above, over the 4 or 8 bytes at p. */
+const fixedWidthHash = (width: number): Rewrite => ({
+  params: ['unsafe.Pointer', 'uintptr'],
+  results: ['uintptr'],
+  imports: ['hash/maphash', 'unsafe'],
+  body: [`return uintptr({local}Hash(uint64($1), {unsafe}.Slice((*byte)($0), ${width})))`],
+  after: seededHash('[]byte', 'Write'),
+  applicability: 'unsafe',
+  minGo: 19,
+});
+/**
+ * Where the runtime's raw-memory routines fault on a nil pointer, unsafe.Slice
+ * panics first, with its own message (measured on go1.23.12).
+ */
+const NIL_SLICE = 'panics with "unsafe.Slice: ptr is nil and len is not zero" (a fatal error under -race or -d=checkptr) where the runtime panics with "invalid memory address or nil pointer dereference"';
+/** memmove, memclrNoHeapPointers, memequal: one statement over unsafe.Slice byte views. */
+const memRule = (params: string[], results: string[], statement: string, minGo: number): Rewrite => ({ params, results, imports: ['unsafe'], body: [statement], applicability: 'unsafe', minGo });
 /** A reflect.Type is an interface; the std function takes the *abi.Type inside it. */
 const DECLARED_TYPE = 'the pull passes a reflect.Type where the std function takes the *abi.Type it holds, so as declared it reads the interface\'s method table as the type and never worked';
 
@@ -88,6 +105,11 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
   'runtime.nanotime': {
     use: 'time.Since(start) with a package-level start = time.Now()',
     note: `the same monotonic clock, but it counts from package initialisation, not the runtime's epoch; ${SYNCTEST}`,
+    rewrite: { params: [], results: ['int64'], imports: ['time'], body: ['return int64({time}.Since({local}Start))'], after: START, applicability: 'unsafe' },
+  },
+  'runtime.nanotime1': {
+    use: 'time.Since(start) with a package-level start = time.Now()',
+    note: `the same OS monotonic clock that nanotime1 reads, but it counts from package initialisation, not the runtime's epoch; ${SYNCTEST}`,
     rewrite: { params: [], results: ['int64'], imports: ['time'], body: ['return int64({time}.Since({local}Start))'], after: START, applicability: 'unsafe' },
   },
   'time.runtimeNano': {
@@ -140,8 +162,18 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
       minGo: 19,
     },
   },
-  'runtime.memhash64': { use: 'hash/maphash.Comparable(seed, v)', since: '1.24', note: 'hash values differ' },
-  'runtime.memhash32': { use: 'hash/maphash.Comparable(seed, v)', since: '1.24', note: 'hash values differ' },
+  'runtime.memhash32': {
+    use: 'a hash/maphash.Hash with a package-level seed, fed h and then the 4 bytes',
+    since: '1.19',
+    note: `${HASH}; a nil p ${NIL_SLICE}`,
+    rewrite: fixedWidthHash(4),
+  },
+  'runtime.memhash64': {
+    use: 'a hash/maphash.Hash with a package-level seed, fed h and then the 8 bytes',
+    since: '1.19',
+    note: `${HASH}; a nil p ${NIL_SLICE}`,
+    rewrite: fixedWidthHash(8),
+  },
   'reflect.unsafe_New': {
     use: 'reflect.New(t).UnsafePointer()',
     since: '1.18',
@@ -159,12 +191,29 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
     rewrite: { params: ['reflect.Type', 'unsafe.Pointer', 'unsafe.Pointer'], results: [], imports: ['reflect'], body: ['{reflect}.NewAt($0, $1).Elem().Set({reflect}.NewAt($0, $2).Elem())'], applicability: 'unsafe' },
   },
   'runtime.noescape': {
-    use: 'return the pointer itself',
-    note: 'the runtime\'s uintptr round trip hides the pointer from escape analysis, which go vet rejects (possible misuse of unsafe.Pointer); returning it keeps values the same, but what it points to may now be allocated on the heap',
-    rewrite: { params: ['unsafe.Pointer'], results: ['unsafe.Pointer'], imports: [], body: ['return $0'], applicability: 'unsafe' },
+    use: 'unsafe.Add(nil, uintptr(p))',
+    since: '1.17',
+    note: 'the same uintptr round trip as the runtime\'s, which hides the pointer from escape analysis; written with unsafe.Add, go vet accepts it (the runtime\'s conversion back from uintptr it rejects)',
+    rewrite: { params: ['unsafe.Pointer'], results: ['unsafe.Pointer'], imports: ['unsafe'], body: ['return {unsafe}.Add(nil, uintptr($0))'], applicability: 'safe', minGo: 17 },
   },
-  'runtime.memmove': { use: 'copy over unsafe.Slice' },
-  'runtime.memequal': { use: 'bytes.Equal over unsafe.Slice' },
+  'runtime.memmove': {
+    use: 'copy over two unsafe.Slice byte views',
+    since: '1.17',
+    note: `copy allows overlap and compiles to a call of the same memmove; n == 0 does nothing in both, nil or not; a nil pointer with n > 0 ${NIL_SLICE}, except memmove(nil, nil, n), which does nothing`,
+    rewrite: memRule(['unsafe.Pointer', 'unsafe.Pointer', 'uintptr'], [], 'copy({unsafe}.Slice((*byte)($0), $2), {unsafe}.Slice((*byte)($1), $2))', 17),
+  },
+  'runtime.memclrNoHeapPointers': {
+    use: 'clear over an unsafe.Slice byte view',
+    since: '1.21',
+    note: `clear of a byte slice compiles to a call of the same memclrNoHeapPointers; n == 0 does nothing in both, nil or not; a nil pointer with n > 0 ${NIL_SLICE}`,
+    rewrite: memRule(['unsafe.Pointer', 'uintptr'], [], 'clear({unsafe}.Slice((*byte)($0), $1))', 21),
+  },
+  'runtime.memequal': {
+    use: 'string == over two unsafe.Slice byte views (what bytes.Equal does)',
+    since: '1.17',
+    note: `the comparison compiles to a call of the same memequal, without allocating; size 0 is true in both, nil or not; a nil pointer with size > 0 ${NIL_SLICE}, except memequal(nil, nil, size), which is true`,
+    rewrite: memRule(['unsafe.Pointer', 'unsafe.Pointer', 'uintptr'], ['bool'], 'return string({unsafe}.Slice((*byte)($0), $2)) == string({unsafe}.Slice((*byte)($1), $2))', 17),
+  },
   'runtime.growslice': { use: 'append or slices.Grow' },
   'runtime.mallocgc': { use: 'make or new' },
   'runtime.mapiterinit': { use: 'reflect.Value.MapRange, maps.All or a plain range', note: 'the Go team: "use reflect or the maps package"' },

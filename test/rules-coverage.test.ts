@@ -1,0 +1,284 @@
+// The rules for the pulls public code has (issue 15), as Go in and diff out:
+// each input is a pull in the form a public module writes it (pragmas,
+// comments, blank parameters, an older go line), and the expected output is
+// the unified diff `linkfix fix --unsafe-fixes` gives, with the fix's label.
+// Exactness and the stated differences are measured in test/rules-edge.test.ts.
+
+import { expect, test } from 'vitest';
+import { unifiedDiff } from '../src/emit/diff.js';
+import type { FileChange } from '../src/fix/apply.js';
+import { fixSource } from '../src/fix/fix-source.js';
+
+interface Case {
+  name: string;
+  /** The module's go line. */
+  go: string;
+  /** Applicability and strategy of the fix applied. */
+  fix: string;
+  input: string;
+  diff: string;
+}
+
+/** The diff of fixing `input` as p.go, files the fix creates included. */
+function fixDiff(input: string, goVersion: string): { diff: string; fix: string[] } {
+  const r = fixSource(input, { filename: 'p.go', goVersion, unsafeFixes: true });
+  const changes: FileChange[] = [
+    ...(r.output === input ? [] : [{ file: 'p.go', path: 'p.go', before: Buffer.from(input), after: r.output === '' ? null : Buffer.from(r.output) }]),
+    ...r.files.map((f) => ({ file: f.file, path: f.file, before: null, after: Buffer.from(f.content) })),
+  ];
+  return { diff: unifiedDiff(changes), fix: r.applied.map((f) => `${f.applicability} ${f.strategy}`) };
+}
+
+const cases: Case[] = [
+  {
+    name: "runtime.memmove under //go:noescape (gvisor's form): copy over unsafe.Slice, the pragma goes with the bodyless declaration",
+    go: '1.22',
+    fix: 'unsafe replacement',
+    input: `package gohacks
+
+import (
+	"unsafe"
+)
+
+// Memmove is runtime.memmove, exported for SeqAtomicLoad/SeqAtomicTryLoad<T>.
+//
+//go:nosplit
+func Memmove(to, from unsafe.Pointer, n uintptr) {
+	memmove(to, from, n)
+}
+
+//go:linkname memmove runtime.memmove
+//go:noescape
+func memmove(to, from unsafe.Pointer, n uintptr)
+`,
+    diff: `diff --git a/p.go b/p.go
+--- a/p.go
++++ b/p.go
+@@ -11,6 +11,6 @@
+ 	memmove(to, from, n)
+ }
+ 
+-//go:linkname memmove runtime.memmove
+-//go:noescape
+-func memmove(to, from unsafe.Pointer, n uintptr)
++func memmove(to, from unsafe.Pointer, n uintptr) {
++	copy(unsafe.Slice((*byte)(to), n), unsafe.Slice((*byte)(from), n))
++}
+`,
+  },
+  {
+    name: "runtime.memmove with blank parameters (wazero's form): they get names",
+    go: '1.21',
+    fix: 'unsafe replacement',
+    input: `package wazevo
+
+import (
+	"unsafe"
+)
+
+//go:linkname memmove runtime.memmove
+func memmove(_, _ unsafe.Pointer, _ uintptr)
+`,
+    diff: `diff --git a/p.go b/p.go
+--- a/p.go
++++ b/p.go
+@@ -4,5 +4,6 @@
+ 	"unsafe"
+ )
+ 
+-//go:linkname memmove runtime.memmove
+-func memmove(_, _ unsafe.Pointer, _ uintptr)
++func memmove(a0 unsafe.Pointer, a1 unsafe.Pointer, a2 uintptr) {
++	copy(unsafe.Slice((*byte)(a0), a2), unsafe.Slice((*byte)(a1), a2))
++}
+`,
+  },
+  {
+    name: "runtime.memclrNoHeapPointers in a go 1.20 module: clear needs 1.21, so the pull stays behind a guard",
+    go: '1.20',
+    fix: 'unsafe guard',
+    input: `package buf
+
+import "unsafe"
+
+//go:linkname memclrNoHeapPointers runtime.memclrNoHeapPointers
+//go:noescape
+func memclrNoHeapPointers(ptr unsafe.Pointer, n uintptr)
+`,
+    diff: `diff --git a/p.go b/p.go
+deleted file mode 100644
+--- a/p.go
++++ /dev/null
+@@ -1,7 +0,0 @@
+-package buf
+-
+-import "unsafe"
+-
+-//go:linkname memclrNoHeapPointers runtime.memclrNoHeapPointers
+-//go:noescape
+-func memclrNoHeapPointers(ptr unsafe.Pointer, n uintptr)
+diff --git a/p_memclrnoheappointers_go121.go b/p_memclrnoheappointers_go121.go
+new file mode 100644
+--- /dev/null
++++ b/p_memclrnoheappointers_go121.go
+@@ -0,0 +1,9 @@
++//go:build go1.21
++
++package buf
++
++import "unsafe"
++
++func memclrNoHeapPointers(ptr unsafe.Pointer, n uintptr) {
++	clear(unsafe.Slice((*byte)(ptr), n))
++}
+diff --git a/p_memclrnoheappointers_linkname.go b/p_memclrnoheappointers_linkname.go
+new file mode 100644
+--- /dev/null
++++ b/p_memclrnoheappointers_linkname.go
+@@ -0,0 +1,9 @@
++//go:build !go1.21
++
++package buf
++
++import "unsafe"
++
++//go:noescape
++//go:linkname memclrNoHeapPointers runtime.memclrNoHeapPointers
++func memclrNoHeapPointers(ptr unsafe.Pointer, n uintptr)
+`,
+  },
+  {
+    name: "runtime.memequal: a string comparison of the two views",
+    go: '1.22',
+    fix: 'unsafe replacement',
+    input: `package eq
+
+import "unsafe"
+
+//go:linkname memequal runtime.memequal
+//go:noescape
+func memequal(a, b unsafe.Pointer, size uintptr) bool
+`,
+    diff: `diff --git a/p.go b/p.go
+--- a/p.go
++++ b/p.go
+@@ -2,6 +2,6 @@
+ 
+ import "unsafe"
+ 
+-//go:linkname memequal runtime.memequal
+-//go:noescape
+-func memequal(a, b unsafe.Pointer, size uintptr) bool
++func memequal(a, b unsafe.Pointer, size uintptr) bool {
++	return string(unsafe.Slice((*byte)(a), size)) == string(unsafe.Slice((*byte)(b), size))
++}
+`,
+  },
+  {
+    name: "runtime.noescape (purego's form, a comment after the header): the same round trip through unsafe.Add, safe",
+    go: '1.22',
+    fix: 'safe replacement',
+    input: `package purego
+
+import (
+	"unsafe"
+)
+
+//go:linkname runtime_noescape runtime.noescape
+//go:noescape
+func runtime_noescape(p unsafe.Pointer) unsafe.Pointer // from runtime/stubs.go
+`,
+    diff: `diff --git a/p.go b/p.go
+--- a/p.go
++++ b/p.go
+@@ -4,6 +4,6 @@
+ 	"unsafe"
+ )
+ 
+-//go:linkname runtime_noescape runtime.noescape
+-//go:noescape
+-func runtime_noescape(p unsafe.Pointer) unsafe.Pointer // from runtime/stubs.go
++func runtime_noescape(p unsafe.Pointer) unsafe.Pointer { // from runtime/stubs.go
++	return unsafe.Add(nil, uintptr(p))
++}
+`,
+  },
+  {
+    name: "runtime.memhash64 (parquet-go's form): h and the 8 bytes through a seeded maphash.Hash",
+    go: '1.22',
+    fix: 'unsafe replacement',
+    input: `package aeshash
+
+import (
+	"unsafe"
+)
+
+//go:noescape
+//go:linkname runtime_memhash64 runtime.memhash64
+func runtime_memhash64(data unsafe.Pointer, seed uintptr) uintptr
+`,
+    diff: `diff --git a/p.go b/p.go
+--- a/p.go
++++ b/p.go
+@@ -1,9 +1,22 @@
+ package aeshash
+ 
+ import (
++	"hash/maphash"
+ 	"unsafe"
+ )
+ 
+-//go:noescape
+-//go:linkname runtime_memhash64 runtime.memhash64
+-func runtime_memhash64(data unsafe.Pointer, seed uintptr) uintptr
++func runtime_memhash64(data unsafe.Pointer, seed uintptr) uintptr {
++	return uintptr(runtime_memhash64Hash(uint64(seed), unsafe.Slice((*byte)(data), 8)))
++}
++
++var runtime_memhash64Seed = maphash.MakeSeed()
++
++func runtime_memhash64Hash(h uint64, data []byte) uint64 {
++	var m maphash.Hash
++	m.SetSeed(runtime_memhash64Seed)
++	for i := 0; i < 8; i++ {
++		m.WriteByte(byte(h >> (8 * i)))
++	}
++	m.Write(data)
++	return m.Sum64()
++}
+`,
+  },
+  {
+    name: "runtime.nanotime1: as nanotime, counting from package initialisation",
+    go: '1.22',
+    fix: 'unsafe replacement',
+    input: `package clock
+
+import _ "unsafe"
+
+//go:linkname nanotime1 runtime.nanotime1
+func nanotime1() int64
+`,
+    diff: `diff --git a/p.go b/p.go
+--- a/p.go
++++ b/p.go
+@@ -1,6 +1,9 @@
+ package clock
+ 
+-import _ "unsafe"
++import "time"
+ 
+-//go:linkname nanotime1 runtime.nanotime1
+-func nanotime1() int64
++func nanotime1() int64 {
++	return int64(time.Since(nanotime1Start))
++}
++
++var nanotime1Start = time.Now()
+`,
+  },
+];
+
+test.each(cases)('$name', ({ input, go, diff, fix }) => {
+  expect(fixDiff(input, go)).toEqual({ diff, fix: [fix] });
+});
