@@ -242,3 +242,14 @@ describe('a copy is compiled where the pull was', () => {
     else expect(copy).not.toContain('//go:build');
   });
 });
+
+test('the copied declaration takes its doc comment along, and nothing of it is left behind', async () => {
+  const { dir, planned } = await fixFor({
+    'p/p.go': 'package p\n\nimport (\n\t"unicode/utf8"\n\t_ "unsafe"\n)\n\n// safeSet is encoding/json\'s table of bytes that need no escape.\n//\n//go:linkname safeSet encoding/json.safeSet\nvar safeSet [utf8.RuneSelf]bool\n\n// Safe reports whether b needs no escape.\nfunc Safe(b byte) bool { return b < utf8.RuneSelf && safeSet[b] }\n',
+  });
+  writeChanges(applyPlan(planned).changes);
+  expect(readFileSync(join(dir, 'p/p.go'), 'utf8')).toBe('package p\n\nimport (\n\t"unicode/utf8"\n)\n\n// Safe reports whether b needs no escape.\nfunc Safe(b byte) bool { return b < utf8.RuneSelf && safeSet[b] }\n');
+  expect(readFileSync(join(dir, 'p/safeset_from_std.go'), 'utf8')).toContain('\n// safeSet is encoding/json\'s table of bytes that need no escape.\nvar safeSet = [utf8.RuneSelf]bool{\n');
+  const vet = spawnSync('go', ['vet', './...'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' } });
+  expect(`${vet.stdout}${vet.stderr}`).toBe('');
+});

@@ -102,9 +102,14 @@ export function helperName(files: FileCache, rel: string, local: string, suffix:
 export function siblingFile(rel: string, tag: string): string {
   const slash = rel.lastIndexOf('/') + 1;
   const name = rel.slice(slash).replace(/\.go$/, '');
-  const { goos, goarch, test } = fileNameConstraint(`${name}.go`);
-  const suffix = `${goos ? `_${goos}` : ''}${goarch ? `_${goarch}` : ''}${test ? '_test' : ''}`;
+  const suffix = constraintSuffix(rel);
   return `${rel.slice(0, slash)}${name.slice(0, name.length - suffix.length)}_${tag}${suffix}.go`;
+}
+
+/** The `_GOOS`, `_GOARCH` and `_test` suffixes of a Go file's name, which go/build reads as constraints. */
+export function constraintSuffix(rel: string): string {
+  const { goos, goarch, test } = fileNameConstraint(rel.slice(rel.lastIndexOf('/') + 1));
+  return `${goos ? `_${goos}` : ''}${goarch ? `_${goarch}` : ''}${test ? '_test' : ''}`;
 }
 
 const isBlank = (line: string): boolean => line.trim() === '';

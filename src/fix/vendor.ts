@@ -8,17 +8,17 @@
 // copy comes from): a copy of shared state is a different variable.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type Parser from 'tree-sitter';
 import { localGo, releasesWritingVar } from '../catalog/load.js';
 import { stdSources, varsWrittenByStd, type StdSourceFile } from '../catalog/writes.js';
-import { fileNameConstraint, plusBuildToExpr } from '../model/constraint.js';
 import { treeSitterTree } from '../parse/gofile.js';
 import { parseDirectiveComment } from '../parse/directive.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import { importable } from '../model/modules.js';
 import type { Finding } from '../model/types.js';
-import { defaultPackageName, removeLines, type EditableFile } from './source.js';
+import { ownConstraint, printBuildExpr } from './constraint.js';
+import { constraintSuffix, declHead, defaultPackageName, removeAll, removeLines, type EditableFile } from './source.js';
 import type { SuggestedFix } from './types.js';
 
 export interface VendorInput {
@@ -142,27 +142,32 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
   if (clash) return { manual: `the copy needs ${clash.name}, which the package already declares` };
 
   const eol = input.declFile.eol;
-  const newFile = join(dirname(input.declFile.rel), copyFileName(f.localName!, basename(input.declFile.rel)));
-  const { goBuild, plusBuild } = input.declFile.parsed;
-  const constraint = goBuild ?? (plusBuild.length ? plusBuildToExpr(plusBuild) : null);
+  // The pull's platform goes with the copy: the same file-name suffixes and build constraint.
+  const newFile = join(dirname(input.declFile.rel), `${f.localName!.toLowerCase()}_from_std${constraintSuffix(input.declFile.rel)}.go`);
+  const own = ownConstraint(input.declFile.parsed);
+  const head = declHead(input.declFile, input.decl);
+  const doc = input.declFile.parsed.source.text
+    .slice(head.docStart, input.declFile.parsed.source.lineStart(input.decl.start))
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('//') && !/^\/\/go:[a-z_]+\b/.test(l));
+  while (doc[doc.length - 1] === '//') doc.pop();
   const content = [
     ...copyrightOf(root.file.text),
     `// Code below is copied from ${f.target.importPath} (${root.file.name}) of ${version} by linkfix:`,
     `// ${f.target.raw} can no longer be pulled with //go:linkname.`,
     '',
-    ...(constraint ? [`//go:build ${constraint}`, ''] : []),
+    ...(own ? [`//go:build ${printBuildExpr(own)}`, ''] : []),
     `package ${input.declFile.parsed.packageName}`,
     '',
     ...importBlock([...imports].sort()),
-    ...closure.flatMap((d, i) => [...declText(d, i === 0 ? f.localName! : d.name).split('\n'), '']),
+    ...closure.flatMap((d, i) => [...(i === 0 ? doc : []), ...declText(d, i === 0 ? f.localName! : d.name).split('\n'), '']),
   ];
-  // Directive and declaration go; when only blank lines separate their lines, as one block (a var's declaration starts at its name, after `var`).
-  const source = input.declFile.parsed.source;
-  const [first, second] = input.directive.start < input.decl.start ? [input.directive, input.decl] : [input.decl, input.directive];
-  const edits =
-    input.directiveFile.rel === input.declFile.rel && source.text.slice(first.end, source.lineStart(second.start)).trim() === ''
-      ? [removeLines(input.declFile, first.start, second.end)]
-      : [removeLines(input.directiveFile, input.directive.start, input.directive.end), removeLines(input.declFile, input.decl.start, input.decl.end)];
+  // The declaration goes with its doc comment (which moves into the copy) and its pragmas; so does the directive.
+  const removed: [number, number][] = [[head.docStart, input.decl.end], ...head.pragmas.map((p): [number, number] => [p.start, p.end])];
+  const sameFile = input.directiveFile.rel === input.declFile.rel;
+  if (sameFile) removed.push([input.directive.start, input.directive.end]);
+  const edits = [...(sameFile ? [] : [removeLines(input.directiveFile, input.directive.start, input.directive.end)]), ...removeAll(input.declFile, removed)];
   return {
     message: `copy ${f.target.raw} from ${version} (${f.target.importPath}/${root.file.name}) into ${newFile}: it is pure Go and no std code changes what it copies after initialisation, so the copy keeps its value`,
     applicability: 'safe',
@@ -257,12 +262,6 @@ function sharedState(closure: StdDecl[], importPath: string, std: StdSource): st
   const [symbol, file] = [...local][0] ?? [];
   const where = std.where()!;
   return symbol ? because(symbol.slice(importPath.length + 1), `std code may change it after initialisation: ${file} in ${where.version}`) : null;
-}
-
-/** `<local>_from_std.go`, keeping the GOOS/GOARCH and _test suffixes of the file the pull was in. */
-function copyFileName(localName: string, declFileName: string): string {
-  const { goos, goarch, test } = fileNameConstraint(declFileName);
-  return [`${localName.toLowerCase()}_from_std`, goos, goarch, test ? 'test' : null].filter(Boolean).join('_') + '.go';
 }
 
 /** The leading copyright comment of a std file. */
