@@ -13,27 +13,27 @@ interface Case {
   name: string;
   /** The module's go line. */
   go: string;
-  /** Applicability and strategy of the fix applied. */
-  fix: string;
+  /** Applicability and strategy of each fix applied. */
+  fixes: string[];
   input: string;
   diff: string;
 }
 
 /** The diff of fixing `input` as p.go, files the fix creates included. */
-function fixDiff(input: string, goVersion: string): { diff: string; fix: string[] } {
+function fixDiff(input: string, goVersion: string): { diff: string; fixes: string[] } {
   const r = fixSource(input, { filename: 'p.go', goVersion, unsafeFixes: true });
   const changes: FileChange[] = [
     ...(r.output === input ? [] : [{ file: 'p.go', path: 'p.go', before: Buffer.from(input), after: r.output === '' ? null : Buffer.from(r.output) }]),
     ...r.files.map((f) => ({ file: f.file, path: f.file, before: null, after: Buffer.from(f.content) })),
   ];
-  return { diff: unifiedDiff(changes), fix: r.applied.map((f) => `${f.applicability} ${f.strategy}`) };
+  return { diff: unifiedDiff(changes), fixes: r.applied.map((f) => `${f.applicability} ${f.strategy}`) };
 }
 
 const cases: Case[] = [
   {
     name: "runtime.memmove under //go:noescape (gvisor's form): copy over unsafe.Slice, the pragma goes with the bodyless declaration",
     go: '1.22',
-    fix: 'unsafe replacement',
+    fixes: ['unsafe replacement'],
     input: `package gohacks
 
 import (
@@ -69,7 +69,7 @@ func memmove(to, from unsafe.Pointer, n uintptr)
   {
     name: "runtime.memmove with blank parameters (wazero's form): they get names",
     go: '1.21',
-    fix: 'unsafe replacement',
+    fixes: ['unsafe replacement'],
     input: `package wazevo
 
 import (
@@ -96,7 +96,7 @@ func memmove(_, _ unsafe.Pointer, _ uintptr)
   {
     name: "runtime.memclrNoHeapPointers in a go 1.20 module: clear needs 1.21, so the pull stays behind a guard",
     go: '1.20',
-    fix: 'unsafe guard',
+    fixes: ['unsafe guard'],
     input: `package buf
 
 import "unsafe"
@@ -150,7 +150,7 @@ new file mode 100644
   {
     name: "runtime.memequal: a string comparison of the two views",
     go: '1.22',
-    fix: 'unsafe replacement',
+    fixes: ['unsafe replacement'],
     input: `package eq
 
 import "unsafe"
@@ -177,7 +177,7 @@ func memequal(a, b unsafe.Pointer, size uintptr) bool
   {
     name: "runtime.noescape (purego's form, a comment after the header): the same round trip through unsafe.Add, safe",
     go: '1.22',
-    fix: 'safe replacement',
+    fixes: ['safe replacement'],
     input: `package purego
 
 import (
@@ -206,7 +206,7 @@ func runtime_noescape(p unsafe.Pointer) unsafe.Pointer // from runtime/stubs.go
   {
     name: "runtime.memhash64 (parquet-go's form): h and the 8 bytes through a seeded maphash.Hash",
     go: '1.22',
-    fix: 'unsafe replacement',
+    fixes: ['unsafe replacement'],
     input: `package aeshash
 
 import (
@@ -251,7 +251,7 @@ func runtime_memhash64(data unsafe.Pointer, seed uintptr) uintptr
   {
     name: "runtime.nanotime1: as nanotime, counting from package initialisation",
     go: '1.22',
-    fix: 'unsafe replacement',
+    fixes: ['unsafe replacement'],
     input: `package clock
 
 import _ "unsafe"
@@ -277,8 +277,65 @@ func nanotime1() int64
 +var nanotime1Start = time.Now()
 `,
   },
+  {
+    name: "time.absDate and time.absClock, as a logger's timestamp code pulls them (go 1.21): the date within the abs value's 400-year cycle, and the clock of the second of the day",
+    go: '1.21',
+    fixes: ['unsafe replacement', 'unsafe replacement'],
+    input: `package log
+
+import (
+	"time"
+	_ "unsafe" // for linkname
+)
+
+//go:linkname absDate time.absDate
+func absDate(abs uint64, full bool) (year int, month time.Month, day int, yday int)
+
+//go:linkname absClock time.absClock
+func absClock(abs uint64) (hour, min, sec int)
+
+func stamp(sec int64) (int, time.Month, int, int, int, int) {
+	year, month, day, _ := absDate(uint64(sec)+9223372028715321600, true)
+	hour, min, s := absClock(uint64(sec) + 9223372028715321600)
+	return year, month, day, hour, min, s
+}
+`,
+    diff: `diff --git a/p.go b/p.go
+--- a/p.go
++++ b/p.go
+@@ -2,15 +2,23 @@
+ 
+ import (
+ 	"time"
+-	_ "unsafe" // for linkname
+ )
+ 
+-//go:linkname absDate time.absDate
+-func absDate(abs uint64, full bool) (year int, month time.Month, day int, yday int)
++func absDate(abs uint64, full bool) (year int, month time.Month, day int, yday int) {
++	return absDateDate(abs)
++}
+ 
+-//go:linkname absClock time.absClock
+-func absClock(abs uint64) (hour, min, sec int)
++func absDateDate(abs uint64) (year int, month time.Month, day int, yday int) {
++	const cycle = 146097 * 24 * 60 * 60
++	t := time.Unix(int64(abs%cycle)-62135596800, 0).UTC()
++	year, month, day = t.Date()
++	return year - 1 - 292277022399 + 400*int(abs/cycle), month, day, t.YearDay() - 1
++}
+ 
++func absClock(abs uint64) (hour, min, sec int) {
++	return time.Unix(int64(abs%86400), 0).UTC().Clock()
++}
++
+ func stamp(sec int64) (int, time.Month, int, int, int, int) {
+ 	year, month, day, _ := absDate(uint64(sec)+9223372028715321600, true)
+ 	hour, min, s := absClock(uint64(sec) + 9223372028715321600)
+`,
+  },
 ];
 
-test.each(cases)('$name', ({ input, go, diff, fix }) => {
-  expect(fixDiff(input, go)).toEqual({ diff, fix: [fix] });
+test.each(cases)('$name', ({ input, go, diff, fixes }) => {
+  expect(fixDiff(input, go)).toEqual({ diff, fixes });
 });

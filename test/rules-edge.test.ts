@@ -75,11 +75,12 @@ describe('rewrites at their edge inputs, against the pulled std functions', () =
     expect(outcomes(r.stdout)).toEqual(want);
   });
 
-  // One build with this machine's Go (testing/synctest needs 1.25+): the clock rewrites inside a synctest bubble, and
-  // the pull of time.runtimeNano, which links on no release, read with -checklinkname=0.
-  test(`this machine's Go: the clocks in a synctest bubble, and ${NEVER_LINKS}`, { timeout: 600_000 }, () => {
+  // One build with this machine's Go (testing/synctest needs 1.25+): the clock rewrites inside a synctest bubble,
+  // time.absDate and absClock against the 1.24+ shims, and the pull of time.runtimeNano, which links on no release,
+  // read with -checklinkname=0.
+  test(`this machine's Go: the clocks in a synctest bubble, the time.abs* shims, and ${NEVER_LINKS}`, { timeout: 600_000 }, () => {
     const r = go(mod, 'local', ['test', '-count=1', '-v', '-tags', 'nolinkcheck', '-ldflags=-checklinkname=0', '.']);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/--- PASS: TestRuntimeNano\b[\s\S]*--- PASS: TestSynctestBubble\b/);
+    expect(r.stdout).toMatch(/--- PASS: TestAbsShims\b[\s\S]*--- PASS: TestRuntimeNano\b[\s\S]*--- PASS: TestSynctestBubble\b/);
   });
 });

@@ -87,6 +87,21 @@ const fixedWidthHash = (width: number): Rewrite => ({
 const NIL_SLICE = 'panics with "unsafe.Slice: ptr is nil and len is not zero" (a fatal error under -race or -d=checkptr) where the runtime panics with "invalid memory address or nil pointer dereference"';
 /** memmove, memclrNoHeapPointers, memequal: one statement over unsafe.Slice byte views. */
 const memRule = (params: string[], results: string[], statement: string, minGo: number): Rewrite => ({ params, results, imports: ['unsafe'], body: [statement], applicability: 'unsafe', minGo });
+/**
+ * time.absDate and absClock count seconds from January 1 of the year
+ * -292277022399, the first year of a 400-year Gregorian cycle, as year 1 is:
+ * the date within the cycle is time's own, and the calendar repeats after it.
+ */
+const ABS_DATE = [
+  'func {local}Date(abs uint64) (year int, month {time}.Month, day int, yday int) {',
+  '\tconst cycle = 146097 * 24 * 60 * 60',
+  '\tt := {time}.Unix(int64(abs%cycle)-62135596800, 0).UTC()',
+  '\tyear, month, day = t.Date()',
+  '\treturn year - 1 - 292277022399 + 400*int(abs/cycle), month, day, t.YearDay() - 1',
+  '}',
+].join('\n');
+/** From 1.24 the pulled names are shims over a new epoch, which wrap around in the last days of the uint64 range. */
+const ABS_TOP = 'the last 306 days of the uint64 range (in the year 292277026854, past the last time.Time) give the Go 1.21–1.23 values, where the Go 1.24+ shim wraps around';
 /** A reflect.Type is an interface; the std function takes the *abi.Type inside it. */
 const DECLARED_TYPE = 'the pull passes a reflect.Type where the std function takes the *abi.Type it holds, so as declared it reads the interface\'s method table as the type and never worked';
 
@@ -128,6 +143,16 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
       after: START,
       applicability: 'unsafe',
     },
+  },
+  'time.absDate': {
+    use: 'the date of time.Unix(…).UTC(), within the abs value\'s 400-year cycle',
+    note: `the same date for every abs with full == true; with full == false Go 1.21–1.23 left month and day 0, and the rewrite fills them in, as Go 1.24+ does; ${ABS_TOP}`,
+    rewrite: { params: ['uint64', 'bool'], results: ['int', 'time.Month', 'int', 'int'], imports: ['time'], body: ['return {local}Date($0)'], after: [ABS_DATE], applicability: 'unsafe' },
+  },
+  'time.absClock': {
+    use: 'the clock of time.Unix(abs % 86400, 0).UTC()',
+    note: `the same hour, minute and second for every abs, except that ${ABS_TOP}`,
+    rewrite: { params: ['uint64'], results: ['int', 'int', 'int'], imports: ['time'], body: ['return {time}.Unix(int64($0%86400), 0).UTC().Clock()'], applicability: 'unsafe' },
   },
   'runtime.walltime': {
     use: 'time.Now()',
