@@ -34,8 +34,10 @@ const { syntaxErrorCount } = await import(join(ROOT, 'dist', 'parse', 'gofile.js
 const { REPLACEMENTS } = await import(join(ROOT, 'dist', 'rules', 'replacements.js'));
 
 const DEFAULT_SEED = 20261202;
-// Tree-sitter trees hold native memory the collector does not see: without a
-// collection now and then, ten thousand inputs take gigabytes.
+// A tree-sitter tree's native memory is freed by a finalizer that runs only
+// when the event loop turns, which a loop of synchronous parses never lets it
+// do: without a collection and a turn now and then, ten thousand inputs take
+// gigabytes.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc');
 const GOROOT = goEnv('GOROOT');
@@ -577,7 +579,7 @@ async function setup(options) {
   return { seed: options.seed, cliEvery: options.cliEvery, vendorRate: options.vendorRate, catalogs, catalogSymbols, pool: options.pool };
 }
 
-async function runFuzz(ctx, indices, { onProgress } = {}) {
+async function runFuzz(ctx, indices, { onProgress, onFailure } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'linkfix-fuzz-'));
   const interrupted = () => {
     rmSync(work, { recursive: true, force: true });
@@ -587,8 +589,12 @@ async function runFuzz(ctx, indices, { onProgress } = {}) {
   const failures = [];
   const totals = { inputs: 0, parsed: 0, changed: 0, applied: 0, gofmtPairs: 0, cliRuns: 0, slowest: null };
   let pending = [];
+  const found = (f) => {
+    failures.push(f);
+    onFailure?.(f);
+  };
   const flush = () => {
-    for (const f of gofmtJudge(work, pending)) failures.push({ index: f.index, ...f.failure });
+    for (const f of gofmtJudge(work, pending)) found({ index: f.index, ...f.failure });
     totals.gofmtPairs += pending.length;
     pending = [];
   };
@@ -605,10 +611,13 @@ async function runFuzz(ctx, indices, { onProgress } = {}) {
       totals.changed += result.stats.changed > 0 || result.gofmtPairs.length > 0 ? 1 : 0;
       totals.applied += result.stats.applied;
       if (input.cli) totals.cliRuns++;
-      for (const f of result.failures) failures.push({ index, ...f });
+      for (const f of result.failures) found({ index, ...f });
       pending.push(...result.gofmtPairs.map((p) => ({ ...p, index })));
       if (pending.length >= 300) flush();
-      if (totals.inputs % 25 === 0) collectGarbage();
+      if (totals.inputs % 25 === 0) {
+        collectGarbage();
+        await new Promise(setImmediate);
+      }
       onProgress?.(totals, failures);
     }
     if (pending.length > 0) flush();
@@ -735,7 +744,13 @@ async function main() {
   const started = performance.now();
   if (!values.json) console.log(`linkfix fuzz: seed ${seed}, ${count} inputs, pool ${values.pool}: ${pool.units.length} directories, ${pool.files} files (fingerprint ${pool.fingerprint}), GOROOT ${GOROOT}`);
   const indices = Array.from({ length: count }, (_, i) => i);
+  const seen = new Set();
   const { failures, totals } = await runFuzz(ctx, indices, {
+    // A long run tells of each new kind of failure when it happens.
+    onFailure: (f) => {
+      if (!values.json && !seen.has(f.signature)) process.stderr.write(`  new failure: ${describeFailure(f, seed, values.pool).trimStart()}\n`);
+      seen.add(f.signature);
+    },
     onProgress: (t, f) => {
       if (!values.json && t.inputs % (Number(process.env.FUZZ_PROGRESS) || 500) === 0) process.stderr.write(`  ${t.inputs}/${count} inputs, ${f.length} failures, ${((performance.now() - started) / 1000).toFixed(0)} s, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
     },
