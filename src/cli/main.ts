@@ -3,6 +3,7 @@ import { reportError } from './command.js';
 import { VERSION } from '../version.js';
 import type { LinkfixContext } from './context.js';
 import { CatalogBuildCommand } from './catalog-command.js';
+import { DepsCommand } from './deps-command.js';
 import { ExplainCommand } from './explain-command.js';
 import { FixCommand } from './fix-command.js';
 import { ReportCommand, SurveyCommand } from './survey-command.js';
@@ -15,6 +16,7 @@ export async function run(argv: string[], context: Partial<LinkfixContext> = {})
   cli.register(CatalogBuildCommand);
   cli.register(ExplainCommand);
   cli.register(FixCommand);
+  cli.register(DepsCommand);
   cli.register(SurveyCommand);
   cli.register(ReportCommand);
   cli.register(Builtins.HelpCommand);
