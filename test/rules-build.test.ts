@@ -12,6 +12,7 @@ import { REPLACEMENTS } from '../src/rules/replacements.js';
 import { tempDir } from './helpers.js';
 
 const rules = Object.entries(REPLACEMENTS).flatMap(([symbol, r]) => (r.rewrite ? [[symbol, r.rewrite] as const] : []));
+const initialisers = Object.entries(REPLACEMENTS).flatMap(([symbol, r]) => (r.initialise ? [[symbol, r.initialise] as const] : []));
 
 /** A file that pulls `symbol` into `pulled`, declared with the rule's signature, and uses it. */
 function pullOf(symbol: string, params: readonly string[], results: readonly string[]): string {
@@ -31,7 +32,10 @@ function pullOf(symbol: string, params: readonly string[], results: readonly str
   ].join('\n');
 }
 
-test(`the ${rules.length} rewrites of the rule table build and vet cleanly`, { timeout: 300_000 }, () => {
+/** A file that pulls the var `symbol` into `pulled`, declared with the rule's type, and reads it. */
+const varPullOf = (symbol: string, type: string): string => `package p\n\nimport _ "unsafe"\n\n//go:linkname pulled ${symbol}\nvar pulled ${type}\n\nfunc Read() ${type} { return pulled }\n`;
+
+test(`the ${rules.length + initialisers.length} rewrites of the rule table build and vet cleanly`, { timeout: 300_000 }, () => {
   expect(rules.length).toBeGreaterThan(10);
   const mod = tempDir('linkfix-rules-');
   writeFileSync(join(mod, 'go.mod'), 'module example.com/rules\n\ngo 1.26\n');
@@ -43,6 +47,13 @@ test(`the ${rules.length} rewrites of the rule table build and vet cleanly`, { t
     if (result.applied.length === 0 || result.output.includes('//go:linkname')) unapplied.push(symbol);
     writeFileSync(join(dir, 'p.go'), result.output);
     for (const f of result.files) writeFileSync(join(dir, f.file), f.content);
+  });
+  initialisers.forEach(([symbol, init], i) => {
+    const dir = join(mod, `v${i}`);
+    mkdirSync(dir);
+    const result = fixSource(varPullOf(symbol, init.type), { filename: 'p.go', goVersion: '1.26', unsafeFixes: true });
+    if (result.applied.length === 0 || result.output.includes('//go:linkname')) unapplied.push(symbol);
+    writeFileSync(join(dir, 'p.go'), result.output);
   });
   expect(unapplied).toEqual([]);
   const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' };

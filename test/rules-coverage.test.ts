@@ -334,8 +334,74 @@ func stamp(sec int64) (int, time.Month, int, int, int, int) {
  	hour, min, s := absClock(uint64(sec) + 9223372028715321600)
 `,
   },
+  {
+    name: "runtime.ncpu, a var the package only reads: it is initialised from runtime.NumCPU(), every read stays as written",
+    go: '1.21',
+    fixes: ['safe replacement'],
+    input: `package procs
+
+import (
+	_ "unsafe" // for go:linkname
+)
+
+//go:linkname ncpu runtime.ncpu
+var ncpu int32
+
+// Shards is the number of shards: one per CPU.
+func Shards() int { return int(ncpu) }
+`,
+    diff: `diff --git a/p.go b/p.go
+--- a/p.go
++++ b/p.go
+@@ -1,11 +1,10 @@
+ package procs
+ 
+ import (
+-	_ "unsafe" // for go:linkname
++	"runtime"
+ )
+ 
+-//go:linkname ncpu runtime.ncpu
+-var ncpu int32
++var ncpu int32 = int32(runtime.NumCPU())
+ 
+ // Shards is the number of shards: one per CPU.
+ func Shards() int { return int(ncpu) }
+`,
+  },
 ];
 
 test.each(cases)('$name', ({ input, go, diff, fixes }) => {
   expect(fixDiff(input, go)).toEqual({ diff, fixes });
+});
+
+/** Pulls a rule does not take, and the reason the manual diagnostic gives. */
+const manual: { name: string; input: string; reason: string }[] = [
+  {
+    name: 'runtime.ncpu written by the package (a store, an atomic load through its address): the writes reached the runtime\'s variable',
+    input: 'package procs\n\nimport (\n\t"sync/atomic"\n\t_ "unsafe"\n)\n\n//go:linkname ncpu runtime.ncpu\nvar ncpu int32\n\nfunc cpus() int32 { return atomic.LoadInt32(&ncpu) }\n\nfunc setCPUs(n int32) { ncpu = n }\n',
+    reason: 'ncpu may be written in ./p.go: the pull shares runtime.ncpu, an initialised var would not; NumCPU returns',
+  },
+  {
+    name: 'runtime.ncpu incremented',
+    input: 'package procs\n\nimport _ "unsafe"\n\n//go:linkname ncpu runtime.ncpu\nvar ncpu int32\n\nfunc more() { ncpu++ }\n',
+    reason: 'ncpu may be written in ./p.go',
+  },
+  {
+    name: 'runtime.ncpu in a var ( … ) group, where gofmt could realign the specs',
+    input: 'package procs\n\nimport _ "unsafe"\n\nvar (\n\t//go:linkname ncpu runtime.ncpu\n\tncpu int32 // CPUs\n\tmaxSpin = 4 // spins\n)\n',
+    reason: 'the engine initialises only a var declared alone as var ncpu int32 (from runtime.NumCPU()); the local declaration is ncpu int32, in a var ( … ) group',
+  },
+  {
+    name: 'runtime.ncpu declared with another type',
+    input: 'package procs\n\nimport _ "unsafe"\n\n//go:linkname ncpu runtime.ncpu\nvar ncpu uintptr\n',
+    reason: 'the local declaration is ncpu uintptr',
+  },
+];
+
+test.each(manual)('manual: $name', ({ input, reason }) => {
+  const r = fixSource(input, { filename: 'p.go', goVersion: '1.21', unsafeFixes: true });
+  expect(r.output).toBe(input);
+  expect(r.diagnostics.map((d) => d.fixes.map((f) => f.applicability))).toEqual([['manual']]);
+  expect(r.diagnostics[0]!.fixes[0]!.message).toContain(reason);
 });

@@ -16,13 +16,15 @@ import { FIXTURES, tempDir } from './helpers.js';
 
 const EDGE = join(FIXTURES, 'rules', 'edge');
 const rules = Object.keys(REPLACEMENTS)
-  .filter((symbol) => REPLACEMENTS[symbol]!.rewrite)
+  .filter((symbol) => REPLACEMENTS[symbol]!.rewrite ?? REPLACEMENTS[symbol]!.initialise)
   .sort();
 const dirOf = (symbol: string): string => symbol.replace('.', '_');
 /** Linked by no release from user code; read with -checklinkname=0 (see fixtures/rules/edge/runtimenano.go). */
 const NEVER_LINKS = 'time.runtimeNano';
+/** Linked as the std's variable only before Go 1.23 (see fixtures/rules/edge/ncpu.go). */
+const BEFORE_123 = 'runtime.ncpu';
 /** Safe only where the edge program checks that the rewrite agrees with the pull; the rest state a difference. */
-const SAFE = ['runtime.fastrand', 'runtime.fastrand64', 'runtime.fastrandn', 'runtime.noescape'];
+const SAFE = ['runtime.fastrand', 'runtime.fastrand64', 'runtime.fastrandn', 'runtime.ncpu', 'runtime.noescape'];
 
 /** "ok <symbol>" / "FAIL <symbol>: <why>" lines, by symbol. */
 function outcomes(stdout: string): Record<string, string> {
@@ -47,9 +49,10 @@ test('every rule with a rewrite has a pull in the edge program', () => {
 
 test('a rewrite is labelled safe only where its edge check is agreement, and an unsafe one states its difference', () => {
   for (const symbol of rules) {
-    const { rewrite, note } = REPLACEMENTS[symbol]!;
-    expect([symbol, rewrite!.applicability]).toEqual([symbol, SAFE.includes(symbol) ? 'safe' : 'unsafe']);
-    if (rewrite!.applicability === 'unsafe') expect(note, symbol).toBeTruthy();
+    const { rewrite, initialise, note } = REPLACEMENTS[symbol]!;
+    const { applicability } = (rewrite ?? initialise)!;
+    expect([symbol, applicability]).toEqual([symbol, SAFE.includes(symbol) ? 'safe' : 'unsafe']);
+    if (applicability === 'unsafe') expect(note, symbol).toBeTruthy();
   }
 });
 
@@ -68,11 +71,25 @@ describe('rewrites at their edge inputs, against the pulled std functions', () =
     }
   });
 
-  test(`go1.23.12 (it checks linknames): every rule but ${NEVER_LINKS}`, { timeout: 600_000 }, () => {
-    const want = Object.fromEntries(rules.filter((s) => s !== NEVER_LINKS).map((s) => [s, 'ok']));
+  test(`go1.23.12 (it checks linknames): every rule but ${NEVER_LINKS} and ${BEFORE_123}`, { timeout: 600_000 }, () => {
+    const want = Object.fromEntries(rules.filter((s) => s !== NEVER_LINKS && s !== BEFORE_123).map((s) => [s, 'ok']));
     const r = go(mod, 'go1.23.12', ['run', '.']);
     expect(r.status, r.stderr).toBe(0);
     expect(outcomes(r.stdout)).toEqual(want);
+  });
+
+  test(`go1.22.12: ${BEFORE_123}, also on one CPU and with GOMAXPROCS=2`, { timeout: 600_000 }, () => {
+    const build = go(mod, 'go1.22.12', ['build', '-o', 'edge122', '.']);
+    expect(build.status, build.stderr).toBe(0);
+    const bin = join(mod, 'edge122');
+    for (const [cmd, args, env] of [
+      [bin, [BEFORE_123], {}],
+      ['taskset', ['-c', '0', bin, BEFORE_123], { GOMAXPROCS: '2' }],
+    ] as const) {
+      const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(outcomes(r.stdout)).toEqual({ [BEFORE_123]: 'ok' });
+    }
   });
 
   // One build with this machine's Go (testing/synctest needs 1.25+): the clock rewrites inside a synctest bubble,

@@ -3,8 +3,9 @@
 // API replacement (behind a build-tag guard when it needs a newer Go), a
 // vendored copy of a pure std symbol — else a manual diagnostic that says why.
 
-import { readdirSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { varsWrittenByStd } from '../catalog/writes.js';
 import { FAILING } from '../judge/verdict.js';
 import { goMinor } from '../catalog/types.js';
 import { parseFuncSignature, type FuncSignature, type Param } from '../judge/shape.js';
@@ -66,7 +67,7 @@ function diagnose(ctx: Context, failing: string[]): Diagnostic {
   const message = `${f.kind === 'asm-pull' ? 'assembly reference to' : 'pull of'} ${f.target.raw} ${state}`;
   if (f.kind === 'asm-pull') return manual(f, message, 'assembly references have no automatic rewrite: call a Go wrapper that uses a public API instead');
   const reasons: string[] = [];
-  for (const strategy of [handshakeCompletion, exportedCall, apiReplacement, vendored]) {
+  for (const strategy of [handshakeCompletion, exportedCall, apiReplacement, initialisedVar, vendored]) {
     const out = strategy(ctx);
     if (out === null) continue;
     if ('manual' in out) {
@@ -76,7 +77,7 @@ function diagnose(ctx: Context, failing: string[]): Diagnostic {
     return { finding: f, message, fixes: [out] };
   }
   const known = REPLACEMENTS[`${f.target.importPath}.${f.target.symbol}`];
-  if (known && !known.rewrite) reasons.push(`known replacement: ${known.use}${known.note ? ` (${known.note})` : ''}`);
+  if (known && !known.rewrite && !known.initialise) reasons.push(`known replacement: ${known.use}${known.note ? ` (${known.note})` : ''}`);
   return manual(f, message, reasons.length ? reasons.join('; ') : 'no public API does this job: restructure, or propose an API upstream');
 }
 
@@ -296,6 +297,66 @@ const byPath = (a: string, b: string): number => {
   const pb = b.slice(b.indexOf('"'));
   return pa < pb ? -1 : pa > pb ? 1 : 0;
 };
+
+// 3b. A pulled std var that never changes after start-up: an ordinary var, initialised from the public API.
+function initialisedVar(ctx: Context): Outcome {
+  const { f } = ctx;
+  const rule = REPLACEMENTS[`${f.target.importPath}.${f.target.symbol}`];
+  const init = rule?.initialise;
+  if (!rule || !init || f.declaration?.kind !== 'var') return null;
+  const s = sites(ctx);
+  if (!s) return null;
+  const text = s.declFile.parsed.source.text;
+  const spec = text.slice(s.decl.start, s.decl.end);
+  const declared = /^([\p{L}_][\p{L}\p{N}_]*)\s+([^=]+)$/u.exec(spec);
+  // Only `var x T` on a line of its own: in a var ( … ) group gofmt may realign the specs around a longer one.
+  const own = text.slice(lineStartOf(s.declFile, s.decl.start), s.decl.start).trim() === 'var';
+  if (!own || declared?.[1] !== f.localName || declared[2]!.replace(/\s+/g, ' ').trim() !== init.type) {
+    return { manual: `the engine initialises only a var declared alone as var ${f.localName} ${init.type} (from ${rule.use}); the local declaration is ${spec}${own ? '' : ', in a var ( … ) group'}` };
+  }
+  const writer = writerOf(ctx, s);
+  if (writer) return { manual: `${f.localName} may be written in ${writer}: the pull shares ${f.target.raw}, an initialised var would not; ${rule.note ?? ''}` };
+  const names: Record<string, string> = {};
+  const importEdits: TextEdit[] = [];
+  for (const path of init.imports) {
+    const use = ensureImport(s.declFile, path);
+    names[defaultPackageName(path)] = use.name;
+    if (use.edit) importEdits.push(use.edit);
+  }
+  const value = filler(ctx, s, [], names)(init.value);
+  const directiveEdits = s.file === s.declFile ? removeAll(s.declFile, [[s.directive.start, s.directive.end]]) : [removeLines(s.file, s.directive.start, s.directive.end)];
+  return {
+    message: `initialise ${f.localName} from ${rule.use} instead of pulling ${f.target.raw}${init.applicability === 'unsafe' ? ` (behaviour differs: ${rule.note})` : ''}`,
+    applicability: init.applicability,
+    strategy: 'replacement',
+    edits: [...directiveEdits, { file: s.declFile.rel, start: s.decl.end, end: s.decl.end, newText: ` = ${value}` }, ...importEdits],
+    files: [],
+  };
+}
+
+/**
+ * The first file of the pulled var's package (any build tag, tests and
+ * assembly included) that may write it, by the same reading as the std's
+ * writes are found with (every doubt counts); the pull's own directive aside.
+ */
+function writerOf(ctx: Context, s: Sites): string | null {
+  const dir = dirname(s.declFile.rel);
+  const sources = ctx.options.sources;
+  const names = sources
+    ? [...sources.keys()].filter((n) => dirname(n) === dir).map((n) => n.slice(n.lastIndexOf('/') + 1))
+    : readdirSync(resolve(ctx.result.base, dir));
+  const files = names
+    .filter((n) => n.endsWith('.go') || n.endsWith('.s'))
+    .map((name) => {
+      const rel = dir === '.' ? name : `${dir}/${name}`;
+      let text = sources ? sources.get(rel)!.toString('utf8') : readFileSync(resolve(ctx.result.base, rel), 'utf8');
+      if (rel === s.file.rel) text = s.file.parsed.source.text.slice(0, s.directive.start) + s.file.parsed.source.text.slice(s.directive.end);
+      return { importPath: dir, name, text };
+    });
+  const pkg = s.declFile.parsed.packageName ?? '';
+  const written = varsWrittenByStd(files, { vars: new Map([[dir, new Set([ctx.f.localName!])]]), names: new Map([[dir, pkg]]) });
+  return written.values().next().value ?? null;
+}
 
 // 4. A pure std var or func: copy it from the user's own GOROOT.
 function vendored(ctx: Context): Outcome {

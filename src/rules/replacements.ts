@@ -17,6 +17,23 @@ export interface Replacement {
   note?: string;
   /** How the rewrite engine gives the pulled declaration a body (absent: a person decides). */
   rewrite?: Rewrite;
+  /** For a var pull: the value the engine gives the var instead of the std's. */
+  initialise?: Initialiser;
+}
+
+/**
+ * A pulled var that becomes an ordinary package var with this initialiser:
+ * every read stays as written. Only for a std var that never changes after
+ * start-up, and only where the package never writes the var (a write reached
+ * the std's variable, and would now stay local).
+ */
+export interface Initialiser {
+  /** The var's declared type. */
+  type: string;
+  imports: string[];
+  /** The initialiser, with `{pkg}` for an import's name in the file. */
+  value: string;
+  applicability: 'safe' | 'unsafe';
 }
 
 /**
@@ -244,7 +261,11 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
   'runtime.mapiterinit': { use: 'reflect.Value.MapRange, maps.All or a plain range', note: 'the Go team: "use reflect or the maps package"' },
   'runtime.mapiternext': { use: 'reflect.Value.MapRange, maps.All or a plain range' },
   'runtime.getAuxv': { use: 'golang.org/x/sys/unix.Auxv()' },
-  'runtime.ncpu': { use: 'runtime.NumCPU()', note: 'a var pull has no body to give: read runtime.NumCPU() where the var is read (from Go 1.25 the pulled var silently reads 0)' },
+  'runtime.ncpu': {
+    use: 'runtime.NumCPU()',
+    note: 'NumCPU returns the runtime\'s ncpu, which is set once at start-up, before any package is initialised (from Go 1.25 the pulled var silently reads 0); if the package writes the var, read runtime.NumCPU() where it is read instead and drop the writes: they reached the runtime\'s variable',
+    initialise: { type: 'int32', imports: ['runtime'], value: 'int32({runtime}.NumCPU())', applicability: 'safe' },
+  },
   'runtime.procPin': { use: 'no public equivalent', note: 'restructure (e.g. sync.Pool or per-P sharding by other means)' },
   'runtime.procUnpin': { use: 'no public equivalent', note: 'restructure' },
   'sync.runtime_Semacquire': { use: 'no public equivalent', note: 'golang.org/x/sync/semaphore or channels' },
