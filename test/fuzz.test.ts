@@ -26,12 +26,7 @@ interface Summary {
  * their replay is expected to fail. The owner of the defect deletes the entry
  * with the fix, and the replay then has to pass.
  */
-const OPEN: Record<string, string> = {
-  // src/fix/apply.ts: render() checks the syntax errors of the edited text, then tidyUnsafeImport() removes the
-  // unsafe import from it unchecked; removing whole lines takes the `)` that shares the spec's line.
-  'tidy-import-paren': 'tidyUnsafeImport removes `)` with the line of `_ "unsafe")`',
-  'tidy-import-grows-errors': 'the text tidyUnsafeImport returns is not re-checked for syntax errors',
-};
+const OPEN: Record<string, string> = {};
 
 describe('fuzz', () => {
   // In process only, and copies from GOROOT rarely: CLI runs and std package reads cost seconds each (npm run fuzz has them).

@@ -156,11 +156,11 @@ function render(baseline: EditableFile, edits: TextEdit[]): string | null {
     else if (e.newText === '') ms.remove(e.start, e.end);
     else ms.overwrite(e.start, e.end, e.newText);
   }
-  const text = ms.toString();
-  const parsed = parseGoFileWithTreeSitter(SourceText.fromString(text));
+  // The tidy reads the edited text with the fast skimmer; the final text is what tree-sitter validates, once.
+  const text = tidyUnsafeImport(parseGoFile(SourceText.fromString(ms.toString())));
+  const errors = parseGoFileWithTreeSitter(SourceText.fromString(text)).syntaxErrors;
   // The baseline's count costs a parse only when the result has errors (a file the skimmer read has none, but tree-sitter has gaps of its own).
-  if (parsed.syntaxErrors > 0 && parsed.syntaxErrors > syntaxErrorCount(baseline.parsed.source.text)) return null;
-  return tidyUnsafeImport(parsed);
+  return errors > 0 && errors > syntaxErrorCount(baseline.parsed.source.text) ? null : text;
 }
 
 /**
@@ -176,7 +176,12 @@ function tidyUnsafeImport(parsed: ParsedGoFile): string {
     const used = spec.name !== '_' && new RegExp(`\\b${spec.name ?? 'unsafe'}\\.`).test(text.slice(0, decl.start) + text.slice(decl.end));
     if (used || spec.name === '.') return text;
     const [from, to] = decl.specs.length === 1 ? [decl.start, decl.end] : [spec.start, spec.end];
-    const cut = lineRemoval(text, from, to);
+    // Whole lines when nothing else is on them (a comment aside); else just the spec, so that a `)` sharing its line stays.
+    const lineStart = text.lastIndexOf('\n', from - 1) + 1;
+    const lineEnd = text.indexOf('\n', to);
+    const rest = text.slice(to, lineEnd < 0 ? text.length : lineEnd).trim();
+    const alone = text.slice(lineStart, from).trim() === '' && (rest === '' || rest.startsWith('//'));
+    const cut = alone ? lineRemoval(text, from, to) : { start: from, end: to };
     return text.slice(0, cut.start) + text.slice(cut.end);
   }
   return text;
