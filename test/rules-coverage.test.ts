@@ -397,6 +397,11 @@ const manual: { name: string; input: string; reason: string }[] = [
     input: 'package procs\n\nimport _ "unsafe"\n\n//go:linkname ncpu runtime.ncpu\nvar ncpu uintptr\n',
     reason: 'the local declaration is ncpu uintptr',
   },
+  {
+    name: 'encoding/json.htmlSafeSet where no copy can be made (here: no GOROOT): the table itself, and the 128-entry type',
+    input: 'package enc\n\nimport _ "unsafe"\n\n//go:linkname htmlSafeSet encoding/json.htmlSafeSet\nvar htmlSafeSet [256]bool\n',
+    reason: "known replacement: a copy of the table from your GOROOT (encoding/json/tables.go) (declare it as the std does, var x [utf8.RuneSelf]bool (128 entries: a longer local array let indexes past 127 read other memory, a copy panics on them), with x[b] true for 0x20 <= b < 0x80 where b is none of '\"', '\\\\', '<', '>', '&'; from Go 1.27",
+  },
 ];
 
 test.each(manual)('manual: $name', ({ input, reason }) => {

@@ -119,6 +119,9 @@ const ABS_DATE = [
 ].join('\n');
 /** From 1.24 the pulled names are shims over a new epoch, which wrap around in the last days of the uint64 range. */
 const ABS_TOP = 'the last 306 days of the uint64 range (in the year 292277026854, past the last time.Time) give the Go 1.21–1.23 values, where the Go 1.24+ shim wraps around';
+/** encoding/json's byte tables, unchanged since Go 1.7; a copy keeps the std's [utf8.RuneSelf]bool type. */
+const JSON_TABLE = (rule: string): string =>
+  `declare it as the std does, var x [utf8.RuneSelf]bool (128 entries: a longer local array let indexes past 127 read other memory, a copy panics on them), with x[b] true for 0x20 <= b < 0x80 where ${rule}; from Go 1.27 (encoding/json/v2 by default) the pull links to an all-false table of its own`;
 /** A reflect.Type is an interface; the std function takes the *abi.Type inside it. */
 const DECLARED_TYPE = 'the pull passes a reflect.Type where the std function takes the *abi.Type it holds, so as declared it reads the interface\'s method table as the type and never worked';
 
@@ -270,8 +273,8 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
   'runtime.procUnpin': { use: 'no public equivalent', note: 'restructure' },
   'sync.runtime_Semacquire': { use: 'no public equivalent', note: 'golang.org/x/sync/semaphore or channels' },
   'sync.runtime_Semrelease': { use: 'no public equivalent', note: 'golang.org/x/sync/semaphore or channels' },
-  'encoding/json.safeSet': { use: 'a vendored copy of the table from your GOROOT', note: 'a pure std var: copy it' },
-  'encoding/json.htmlSafeSet': { use: 'a vendored copy of the table from your GOROOT', note: 'a pure std var: copy it' },
+  'encoding/json.safeSet': { use: 'a copy of the table from your GOROOT (encoding/json/tables.go)', note: JSON_TABLE('b != \'"\' && b != \'\\\\\'') },
+  'encoding/json.htmlSafeSet': { use: 'a copy of the table from your GOROOT (encoding/json/tables.go)', note: JSON_TABLE('b is none of \'"\', \'\\\\\', \'<\', \'>\', \'&\'') },
 };
 
 /** The replacement of a symbol; exported std functions are simply called. */
