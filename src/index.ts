@@ -66,3 +66,6 @@ export async function apply(p: Plan, options: ApplyRunOptions = {}): Promise<App
   const written = options.write ? writeChanges(changes, options.writer).written : [];
   return { changes, diff: unifiedDiff(changes), applied, skipped, written };
 }
+export { deps, bisectFixed, type DepsOptions, type DepsResult, type DependencyModule, type VersionSearch, type FixedVersion } from './deps/deps.js';
+export { upgrade, type UpgradeOutcome } from './deps/write.js';
+export { depsToJson, depsToMarkdown } from './deps/report.js';

@@ -200,7 +200,7 @@ function moduleRoot(p: GoPackage, modulePath: string): string {
  * scan (one judge, one worker pool), then splits the pulls by module.
  */
 async function checkInUse(uses: ModuleUse[], base: string, run: Run): Promise<DependencyModule[]> {
-  const keyOf = (u: ModuleUse): string => `${run.key}|${u.path}@${u.version}|${u.packages.map((p) => p.ImportPath).sort().join(',')}`;
+  const keyOf = (u: ModuleUse): string => `${run.key}|pulls|${u.path}@${u.version}|${u.packages.map((p) => p.ImportPath).sort().join(',')}`;
   const pullsOf = new Map<ModuleUse, Finding[]>();
   const todo: ModuleUse[] = [];
   for (const u of uses) {
@@ -231,7 +231,7 @@ async function checkInUse(uses: ModuleUse[], base: string, run: Run): Promise<De
       version: u.version,
       dir: u.dir,
       replace: u.replace,
-      packages: u.packages.map((p) => p.ImportPath),
+      packages: u.packages.map((p) => p.ImportPath).sort(),
       pulls,
       fails: failingPulls(pulls).length > 0,
       search: null,
@@ -260,12 +260,25 @@ interface VersionCheck {
 }
 
 /**
- * Versions newer than the one in use are checked in semver order by bisection:
- * the newest first (if it fails, none is fixed), then the middle of the range
- * between the newest known failing and the oldest known fixed, so the answer
- * is a fixed version whose predecessor was checked and fails — at most
- * ⌈log2 n⌉ + 1 fetches for n newer versions.
+ * The first fixed one of `n` versions in semver order, by bisection: the newest
+ * first (if it fails, none is fixed), then the middle of the range between the
+ * newest known failing (at first the version in use, -1) and the oldest known
+ * fixed, so the answer is a fixed version whose predecessor was seen failing —
+ * at most ⌈log2 n⌉ + 1 checks. Assumes a fix stays fixed in later versions.
  */
+export async function bisectFixed(n: number, fails: (i: number) => Promise<boolean>): Promise<number | null> {
+  if (n === 0 || (await fails(n - 1))) return null;
+  let failing = -1;
+  let fixed = n - 1;
+  while (fixed - failing > 1) {
+    const mid = (failing + fixed) >> 1;
+    if (await fails(mid)) failing = mid;
+    else fixed = mid;
+  }
+  return fixed;
+}
+
+/** The newer versions of a failing module, searched for the first one whose same packages have no failing pull. */
 async function searchFixed(m: DependencyModule, run: Run): Promise<VersionSearch> {
   const search: VersionSearch = { fixed: null, newest: null, checked: [], candidates: 0, error: null };
   let candidates: string[];
@@ -279,36 +292,28 @@ async function searchFixed(m: DependencyModule, run: Run): Promise<VersionSearch
     return search;
   }
   search.candidates = candidates.length;
-  if (candidates.length === 0) return search;
-  run.progress.total += Math.ceil(Math.log2(candidates.length)) + 1;
-  const check = async (i: number): Promise<VersionCheck> => {
-    search.checked.push(candidates[i]!);
-    const result = await checkVersion(m, candidates[i]!, run);
-    run.progress.done++;
-    run.progress.tell();
-    return result;
-  };
+  run.progress.total += candidates.length > 0 ? Math.ceil(Math.log2(candidates.length)) + 1 : 0;
+  const checks = new Map<number, VersionCheck>();
   try {
-    const newest = await check(candidates.length - 1);
-    if (newest.failing.length > 0) {
-      search.newest = { version: candidates[candidates.length - 1]!, failing: newest.failing };
-      return search;
+    const fixed = await bisectFixed(candidates.length, async (i) => {
+      search.checked.push(candidates[i]!);
+      const c = await checkVersion(m, candidates[i]!, run);
+      checks.set(i, c);
+      run.progress.done++;
+      run.progress.tell();
+      return c.failing.length > 0;
+    });
+    if (fixed !== null) {
+      const c = checks.get(fixed)!;
+      search.fixed = {
+        version: candidates[fixed]!,
+        goVersion: c.goVersion,
+        requiresNewerGo: !!c.goVersion && !!run.userGo && compareGo(c.goVersion, run.userGo) > 0,
+        missingPackages: c.missingPackages,
+      };
+    } else if (candidates.length > 0) {
+      search.newest = { version: candidates[candidates.length - 1]!, failing: checks.get(candidates.length - 1)!.failing };
     }
-    let failing = -1; // the version in use
-    let fixed = candidates.length - 1;
-    let fixedCheck = newest;
-    while (fixed - failing > 1) {
-      const mid = (failing + fixed) >> 1;
-      const c = await check(mid);
-      if (c.failing.length > 0) failing = mid;
-      else [fixed, fixedCheck] = [mid, c];
-    }
-    search.fixed = {
-      version: candidates[fixed]!,
-      goVersion: fixedCheck.goVersion,
-      requiresNewerGo: !!fixedCheck.goVersion && !!run.userGo && compareGo(fixedCheck.goVersion, run.userGo) > 0,
-      missingPackages: fixedCheck.missingPackages,
-    };
   } catch (e) {
     search.error = (e as Error).message;
   }
@@ -317,7 +322,7 @@ async function searchFixed(m: DependencyModule, run: Run): Promise<VersionSearch
 
 /** One version of a module: fetched (unless cached), its same packages' compiled files scanned and judged. */
 async function checkVersion(m: DependencyModule, version: string, run: Run): Promise<VersionCheck> {
-  const key = `${run.key}|${m.path}@${version}|${[...m.packages].sort().join(',')}`;
+  const key = `${run.key}|version-check|${m.path}@${version}|${[...m.packages].sort().join(',')}`;
   const hit = run.cache.get<VersionCheck>(key);
   if (hit) {
     run.stats.cached++;
