@@ -402,6 +402,16 @@ const manual: { name: string; input: string; reason: string }[] = [
     input: 'package enc\n\nimport _ "unsafe"\n\n//go:linkname htmlSafeSet encoding/json.htmlSafeSet\nvar htmlSafeSet [256]bool\n',
     reason: "known replacement: a copy of the table from your GOROOT (encoding/json/tables.go) (declare it as the std does, var x [utf8.RuneSelf]bool (128 entries: a longer local array let indexes past 127 read other memory, a copy panics on them), with x[b] true for 0x20 <= b < 0x80 where b is none of '\"', '\\\\', '<', '>', '&'; from Go 1.27",
   },
+  {
+    name: 'runtime.procPin, which has no public equivalent: what to restructure',
+    input: 'package shard\n\nimport _ "unsafe"\n\n//go:linkname procPin runtime.procPin\nfunc procPin() int\n',
+    reason: 'known replacement: no public equivalent (nothing public disables preemption or tells the P: for sharding, take a shard token from a sync.Pool',
+  },
+  {
+    name: 'reflect.typedslicecopy, declared with the user\'s own header type: the reflect form and what it needs',
+    input: 'package codec\n\nimport "unsafe"\n\ntype sliceHeader struct {\n\tData unsafe.Pointer\n\tLen  int\n\tCap  int\n}\n\n//go:linkname typedslicecopy reflect.typedslicecopy\nfunc typedslicecopy(elemType unsafe.Pointer, dst, src sliceHeader) int\n',
+    reason: 'known replacement: reflect.Copy(reflect.SliceAt(t, dst, n), reflect.SliceAt(t, src, m)), or copy for a static type (the same barrier-aware copy, returning the shorter length',
+  },
 ];
 
 test.each(manual)('manual: $name', ({ input, reason }) => {

@@ -122,6 +122,15 @@ const ABS_TOP = 'the last 306 days of the uint64 range (in the year 292277026854
 /** encoding/json's byte tables, unchanged since Go 1.7; a copy keeps the std's [utf8.RuneSelf]bool type. */
 const JSON_TABLE = (rule: string): string =>
   `declare it as the std does, var x [utf8.RuneSelf]bool (128 entries: a longer local array let indexes past 127 read other memory, a copy panics on them), with x[b] true for 0x20 <= b < 0x80 where ${rule}; from Go 1.27 (encoding/json/v2 by default) the pull links to an all-false table of its own`;
+// Advice for pulls with no automatic form: the closest public API and what to restructure.
+const TYPED_COPY = 'reflect.Copy(reflect.SliceAt(t, dst, n), reflect.SliceAt(t, src, m)), or copy for a static type';
+const TYPED_COPY_NOTE = 'the same barrier-aware copy, returning the shorter length; it needs the element\'s reflect.Type instead of the runtime\'s type pointer (keep reflect.Type values: TypeOf, TypeFor); before Go 1.23, NewAt(SliceOf(t), header) gives the slices';
+const PIN = 'nothing public disables preemption or tells the P: for sharding, take a shard token from a sync.Pool or pick a random shard (math/rand/v2); for per-P caches, use sync.Pool';
+const SEMA = 'runtime semaphores key any *uint32 without allocating and can hand off directly; the nearest public forms are a buffered channel, sync.Cond, or golang.org/x/sync/semaphore';
+const SPIN = 'runtime.Gosched yields instead of spinning and cannot see idle Ps; a spin-then-park lock is what sync.Mutex already does';
+const STW = 'user code cannot stop the world: restructure so the state is consistent without it (a lock, copy-on-write, or runtime/debug and runtime/metrics for what is read under STW)';
+const MODULEDATA = 'these register loaded or JIT-compiled code with the runtime: use a non-JIT path (reflect or an interpreter) or plugin';
+const WRITE_BARRIER = 'the atomics do the write barrier for ordinary pointer stores; a double-width CAS over a pointer has no public form: restructure with tagged indices or a mutex';
 /** A reflect.Type is an interface; the std function takes the *abi.Type inside it. */
 const DECLARED_TYPE = 'the pull passes a reflect.Type where the std function takes the *abi.Type it holds, so as declared it reads the interface\'s method table as the type and never worked';
 
@@ -259,8 +268,31 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
     note: `the comparison compiles to a call of the same memequal, without allocating; size 0 is true in both, nil or not; a nil pointer with size > 0 ${NIL_SLICE}, except memequal(nil, nil, size), which is true`,
     rewrite: memRule(['unsafe.Pointer', 'unsafe.Pointer', 'uintptr'], ['bool'], 'return string({unsafe}.Slice((*byte)($0), $2)) == string({unsafe}.Slice((*byte)($1), $2))', 17),
   },
-  'runtime.growslice': { use: 'append or slices.Grow' },
-  'runtime.mallocgc': { use: 'make or new' },
+  'runtime.growslice': {
+    use: 'append or slices.Grow (1.21); for a dynamic type reflect.Value.Grow (1.20) and SetLen',
+    note: 'the public forms zero the new elements growslice may leave unwritten, and Value.Grow needs an addressable Value; the growth policy is the same',
+  },
+  'runtime.mallocgc': {
+    use: 'make([]byte, size) with unsafe.SliceData (1.20) when typ is nil; otherwise reflect.New(t).UnsafePointer() (1.18)',
+    note: 'memory is always zeroed (needzero=false has no public form), and the caller needs a reflect.Type instead of the runtime\'s type pointer',
+  },
+  'runtime.typedslicecopy': { use: TYPED_COPY, since: '1.23', note: TYPED_COPY_NOTE },
+  'reflect.typedslicecopy': { use: TYPED_COPY, since: '1.23', note: TYPED_COPY_NOTE },
+  'runtime.throw': {
+    use: 'panic(s), or a message to os.Stderr and os.Exit(2)',
+    note: 'throw cannot be recovered, skips deferred calls and prints "fatal error:" with every goroutine\'s stack; panic can be recovered and runs defers; os.Exit skips defers and prints no stack',
+  },
+  'runtime.getg': { use: 'no public equivalent', note: 'getg is a compiler intrinsic with no symbol; reading g needs assembly: pass state explicitly (a context.Context, a parameter) instead of keying it by goroutine' },
+  'runtime.stopTheWorld': { use: 'no public equivalent', note: STW },
+  'runtime.startTheWorld': { use: 'no public equivalent', note: STW },
+  'runtime.firstmoduledata': { use: 'no public equivalent', note: MODULEDATA },
+  'runtime.lastmoduledatap': { use: 'no public equivalent', note: MODULEDATA },
+  'runtime.moduledataverify1': { use: 'no public equivalent', note: MODULEDATA },
+  'runtime.writeBarrier': { use: 'sync/atomic: atomic.Pointer[T] (1.19), StorePointer, CompareAndSwapPointer', note: WRITE_BARRIER },
+  'runtime.atomicwb': { use: 'sync/atomic: atomic.Pointer[T] (1.19), StorePointer, CompareAndSwapPointer', note: WRITE_BARRIER },
+  'reflect.resolveTypeOff': { use: 'no public equivalent', note: 'walk types through reflect.Type instead: Elem, Key, Field(i).Type, In, Out, Method(i).Type' },
+  'reflect.typelinks': { use: 'no public equivalent', note: 'no public API lists the program\'s types: keep an explicit registry (a map filled from init functions, as gob.Register does) or generate the code' },
+  'plugin.pluginsMu': { use: 'no public equivalent', note: 'plugin.Open already serialises itself; guard your own state with a mutex of your own' },
   'runtime.mapiterinit': { use: 'reflect.Value.MapRange, maps.All or a plain range', note: 'the Go team: "use reflect or the maps package"' },
   'runtime.mapiternext': { use: 'reflect.Value.MapRange, maps.All or a plain range' },
   'runtime.getAuxv': { use: 'golang.org/x/sys/unix.Auxv()' },
@@ -269,10 +301,14 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
     note: 'NumCPU returns the runtime\'s ncpu, which is set once at start-up, before any package is initialised (from Go 1.25 the pulled var silently reads 0); if the package writes the var, read runtime.NumCPU() where it is read instead and drop the writes: they reached the runtime\'s variable',
     initialise: { type: 'int32', imports: ['runtime'], value: 'int32({runtime}.NumCPU())', applicability: 'safe' },
   },
-  'runtime.procPin': { use: 'no public equivalent', note: 'restructure (e.g. sync.Pool or per-P sharding by other means)' },
-  'runtime.procUnpin': { use: 'no public equivalent', note: 'restructure' },
-  'sync.runtime_Semacquire': { use: 'no public equivalent', note: 'golang.org/x/sync/semaphore or channels' },
-  'sync.runtime_Semrelease': { use: 'no public equivalent', note: 'golang.org/x/sync/semaphore or channels' },
+  'runtime.procPin': { use: 'no public equivalent', note: PIN },
+  'runtime.procUnpin': { use: 'no public equivalent', note: PIN },
+  'sync.runtime_procPin': { use: 'no public equivalent', note: PIN },
+  'sync.runtime_procUnpin': { use: 'no public equivalent', note: PIN },
+  'sync.runtime_Semacquire': { use: 'no public equivalent', note: SEMA },
+  'sync.runtime_Semrelease': { use: 'no public equivalent', note: SEMA },
+  'sync.runtime_canSpin': { use: 'sync.Mutex, which already spins adaptively', note: SPIN },
+  'sync.runtime_doSpin': { use: 'sync.Mutex, which already spins adaptively', note: SPIN },
   'encoding/json.safeSet': { use: 'a copy of the table from your GOROOT (encoding/json/tables.go)', note: JSON_TABLE('b != \'"\' && b != \'\\\\\'') },
   'encoding/json.htmlSafeSet': { use: 'a copy of the table from your GOROOT (encoding/json/tables.go)', note: JSON_TABLE('b is none of \'"\', \'\\\\\', \'<\', \'>\', \'&\'') },
 };
