@@ -103,3 +103,37 @@ describe('survey', () => {
     expect(html).toContain('<svg id="chart"');
   });
 });
+
+describe('survey --modules: module@version lines fetched through GOPROXY', () => {
+  const list = join(tempDir('linkfix-modules-'), 'modules.txt');
+  const out = join(tempDir('linkfix-modules-out-'), 'modules.ndjson');
+  let first: ReturnType<typeof runCli>;
+  beforeAll(() => {
+    // A malformed path fails in the go command itself: no lookup at the proxy.
+    writeFileSync(list, '# pinned\ngithub.com/parquet-go/parquet-go@v0.20.0\ngithub.com/jackc/puddle/v2@v2.1.2\nno-dot-host/never@v1.0.0\n');
+    first = runCli(['survey', '--modules', list, '--out', out, '--go', '1.22,1.23']);
+  }, 300_000);
+
+  test('one record per line; a module that cannot be fetched is a record with its error, not a crash', () => {
+    expect(first.status).toBe(0);
+    const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.map((r) => [r.request, r.module, r.version])).toEqual([
+      ['github.com/parquet-go/parquet-go@v0.20.0', 'github.com/parquet-go/parquet-go', 'v0.20.0'],
+      ['github.com/jackc/puddle/v2@v2.1.2', 'github.com/jackc/puddle/v2', 'v2.1.2'],
+      ['no-dot-host/never@v1.0.0', 'no-dot-host/never', 'v1.0.0'],
+    ]);
+    expect(records[0].pulls).toContainEqual({ file: 'hashprobe/aeshash/aeshash_amd64.s', line: 10, kind: 'asm-pull', target: 'runtime.aeskeysched', targetKind: 'std', verdicts: { '1.22': 'ok-unchecked', '1.23': 'rejected' } });
+    expect(records[1].pulls).toEqual([{ file: 'nanotime_unsafe.go', line: 11, kind: 'pull', target: 'runtime.nanotime', targetKind: 'std', verdicts: { '1.22': 'ok-unchecked', '1.23': 'ok-pushed' } }]);
+    expect(records[2]).toMatchObject({ pulls: [], errors: [expect.stringMatching(/cannot fetch no-dot-host\/never@v1\.0\.0: .*malformed module path/)] });
+  });
+
+  test('resumable: the lines already in the output are skipped', () => {
+    const again = runCli(['survey', '--modules', list, '--out', out, '--go', '1.22,1.23']);
+    expect(again.stderr).toContain('surveyed 0 modules (3 already in');
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+
+  test('--modules and a directory exclude each other', () => {
+    expect(runCli(['survey', '--modules', list, list, '--out', out]).status).toBe(2);
+  });
+});

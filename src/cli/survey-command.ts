@@ -7,14 +7,20 @@ import { progressReporter } from './progress.js';
 export class SurveyCommand extends LinkfixCommand {
   static override paths = [['survey']];
   static override usage = Command.Usage({
-    description: 'Scan many modules (every directory with a go.mod under DIR, or one path per line of a list file) into NDJSON, one record per module.',
+    description: 'Scan many modules (every directory with a go.mod under DIR, one path per line of a list file, or module@version lines fetched through GOPROXY with --modules) into NDJSON, one record per module.',
     details: `
       Resumable: modules already in the output are skipped. --shard K/N takes the K-th of N shards by a stable hash, so N machines can each run one (see the README for Kubernetes Indexed Jobs and GNU parallel).
+
+      --modules FILE: each line is module@version, or module for its latest version; each is fetched with go mod download (your GOPROXY) and scanned in the module cache. A module that cannot be fetched is a record with its error.
     `,
-    examples: [['Survey a module cache', 'linkfix survey ~/go/pkg/mod --out survey.ndjson']],
+    examples: [
+      ['Survey a module cache', 'linkfix survey ~/go/pkg/mod --out survey.ndjson'],
+      ['Survey modules from the proxy', 'linkfix survey --modules modules.txt --out survey.ndjson'],
+    ],
   });
 
-  input = Option.String({ name: 'dir-or-list' });
+  input = Option.String({ name: 'dir-or-list', required: false });
+  modules = Option.String('--modules', { description: 'A file of module@version (or module) lines, fetched through GOPROXY' });
   out = Option.String('--out', { required: true, description: 'NDJSON output (appended to)' });
   shard = Option.String('--shard', { description: 'K/N: survey only the K-th of N shards' });
   go = Option.String('--go', { description: "Go releases to judge (default: from each module's go directive)" });
@@ -24,14 +30,17 @@ export class SurveyCommand extends LinkfixCommand {
   async run(): Promise<number> {
     // Loaded on use: the CLI starts faster when a command does not load what others need.
     const { parseShard, survey } = await import('../survey/survey.js');
+    if ((this.input === undefined) === (this.modules === undefined)) throw new LinkfixError('EUSAGE', 'give a directory or list file, or --modules FILE (one of them)');
     const { stderr, env } = this.context;
     const started = performance.now();
-    const r = await survey(this.input, {
+    const r = await survey((this.modules ?? this.input)!, {
+      modules: this.modules !== undefined,
+      env,
       out: this.out,
       shard: this.shard ? parseShard(this.shard) : undefined,
       go: this.go,
       platform: this.platform,
-      onProgress: progressReporter(stderr, env, this.quiet, 'modules'),
+      onProgress: progressReporter(stderr, env, this.quiet, this.modules !== undefined ? 'downloads and modules' : 'modules'),
     });
     const secs = (performance.now() - started) / 1000;
     stderr.write(`linkfix: surveyed ${r.scanned} modules (${r.skipped} already in ${this.out}) of ${r.total} in ${secs.toFixed(1)} s\n`);

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { skipDir } from '../discover/walk.js';
-import { LinkfixError } from '../errors.js';
+import { download } from '../deps/golist.js';
+import { describeFsError, LinkfixError } from '../errors.js';
 import { judgeScan, type JudgeOptions } from '../judge/judge.js';
 import { parseGoMod } from '../model/gomod.js';
 import type { FindingKind, TargetKind, VerdictKind } from '../model/types.js';
@@ -23,8 +24,10 @@ export interface SurveyPull {
 }
 
 export interface SurveyRecord {
-  /** The module's directory as given (a key: resuming skips the ones already in the output). */
+  /** The module's directory as given (a key: resuming skips the ones already in the output); with --modules, where it was fetched. */
   dir: string;
+  /** With --modules: the line that asked for it (`module@version` or `module`), the key instead of dir. */
+  request?: string;
   module: string | null;
   version: string | null;
   pulls: SurveyPull[];
@@ -91,24 +94,73 @@ export interface SurveyOptions extends JudgeOptions {
   /** NDJSON output; records are appended, and modules already in it are skipped. */
   out: string;
   shard?: Shard;
+  /** `input` is a file of `module@version` (or `module`, for its latest) lines, fetched through GOPROXY. */
+  modules?: boolean;
+  /** Environment of the go command that fetches (GOPROXY, GOMODCACHE, …); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Told how many steps are done: one per module, and with `modules` one more per download. */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** One module to survey: its keys (resuming, sharding) and how to get its record (`fetched` is told when a download is done). */
+interface SurveyJob {
+  key: string;
+  shardKey: string;
+  record: (fetched: () => void) => Promise<SurveyRecord>;
+}
+
 export async function survey(input: string, options: SurveyOptions): Promise<{ scanned: number; skipped: number; total: number }> {
-  const { base, modules: all } = listModules(input);
-  // The shard key is the module's path relative to the input, with '/' on every machine.
-  const key = (dir: string): string => relative(base, dir).split(sep).join('/');
-  const mine = options.shard ? all.filter((d) => shardOf(key(d), options.shard!.count) === options.shard!.index) : all;
-  const done = new Set(existsSync(options.out) ? readRecords([options.out]).map((r) => r.dir) : []);
+  const jobs = options.modules ? fetchJobs(input, options) : dirJobs(input, options);
+  const mine = options.shard ? jobs.filter((j) => shardOf(j.shardKey, options.shard!.count) === options.shard!.index) : jobs;
+  const done = new Set(existsSync(options.out) ? readRecords([options.out]).map((r) => r.request ?? r.dir) : []);
+  // Steps: one per module, and one per download with --modules.
+  const total = mine.length * (options.modules ? 2 : 1);
+  let steps = 0;
+  const step = (n = 1): void => options.onProgress?.((steps += n), total);
   let scanned = 0;
-  for (const [i, dir] of mine.entries()) {
-    if (!done.has(dir)) {
-      appendFileSync(options.out, `${JSON.stringify(await surveyModule(dir, options))}\n`);
-      scanned++;
+  for (const job of mine) {
+    if (done.has(job.key)) {
+      step(options.modules ? 2 : 1);
+      continue;
     }
-    options.onProgress?.(i + 1, mine.length);
+    appendFileSync(options.out, `${JSON.stringify(await job.record(() => step()))}\n`);
+    scanned++;
+    step();
   }
   return { scanned, skipped: mine.length - scanned, total: mine.length };
+}
+
+/** The modules under a directory (or listed in a file); the shard key is the path relative to the input, with '/' on every machine. */
+function dirJobs(input: string, options: SurveyOptions): SurveyJob[] {
+  const { base, modules } = listModules(input);
+  return modules.map((dir) => ({ key: dir, shardKey: relative(base, dir).split(sep).join('/'), record: () => surveyModule(dir, options) }));
+}
+
+/** `module@version` lines: each fetched into the module cache, then scanned there; a fetch that fails is the record's error. */
+function fetchJobs(input: string, options: SurveyOptions): SurveyJob[] {
+  let text: string;
+  try {
+    text = readFileSync(input, 'utf8');
+  } catch (e) {
+    throw new LinkfixError('EIO', describeFsError(e, 'cannot read the module list'), { file: input });
+  }
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return lines.map((request) => ({
+    key: request,
+    shardKey: request,
+    record: async (fetched) => {
+      const [path, version = 'latest'] = request.split('@') as [string, string?];
+      let dir: string;
+      try {
+        ({ dir } = await download(path, version, { platform: options.platform ?? 'linux/amd64', env: options.env }));
+      } catch (e) {
+        fetched();
+        return { dir: '', request, module: path, version: version === 'latest' ? null : version, pulls: [], errors: [(e as Error).message] };
+      }
+      fetched();
+      return { ...(await surveyModule(dir, options)), request };
+    },
+  }));
 }
 
 async function surveyModule(dir: string, options: JudgeOptions): Promise<SurveyRecord> {
