@@ -106,6 +106,12 @@ describe('deps on a module whose dependency fails from Go 1.23', () => {
   test('nothing is written into the module or the module cache', () => {
     expect(treeHash(APP)).toBe(appBefore);
     expect(treeHash(join(GOMODCACHE, `${PARQUET}@v0.20.0`))).toBe(inUseBefore);
+    // The versions the search looks into, checked again without the result cache.
+    const checked = first.report.modules.find((m) => m.path === PARQUET)!.search!.checked.map((v) => join(GOMODCACHE, `${PARQUET}@${v}`));
+    const before = checked.map(treeHash);
+    expect(runCli(['deps', '--no-cache'], { cwd: APP, env }).status).toBe(1);
+    expect(checked.map(treeHash)).toEqual(before);
+    expect(treeHash(APP)).toBe(appBefore);
   });
 
   test('the real toolchains agree: links with go1.22, invalid reference with go1.23, not defined with go1.27', () => {
@@ -122,6 +128,32 @@ describe('deps per platform', () => {
     expect(r.status).toBe(0);
     expect(r.report.modules.flatMap((m) => m.pulls.map((p) => p.file)).filter((f) => f.includes('_amd64'))).toEqual([]);
     expect(r.report.modules.find((m) => m.path === PARQUET)?.packages).toContain(`${PARQUET}/hashprobe/aeshash`);
+  });
+});
+
+describe('deps on vendored builds and workspaces', () => {
+  test('a vendored build is read from vendor/, and never from the cache (its files may be edited)', () => {
+    const dir = tempDir('linkfix-deps-vendor-');
+    cpSync(APP, dir, { recursive: true });
+    expect(spawnSync('go', ['mod', 'vendor'], { cwd: dir }).status).toBe(0);
+    const env = { XDG_CACHE_HOME: tempDir('linkfix-deps-cache-') };
+    const vendored = depsJson(['--no-search', '--go', '1.23'], env, dir);
+    expect(vendored.status).toBe(1);
+    const parquet = vendored.report.modules.find((m) => m.path === PARQUET)!;
+    expect(parquet).toMatchObject({ version: 'v0.20.0', dir: join(dir, 'vendor', PARQUET), fails: true });
+    // Without the assembly's references, the same command finds nothing that fails.
+    const asm = join(dir, 'vendor', PARQUET, 'hashprobe/aeshash/aeshash_amd64.s');
+    writeFileSync(asm, readFileSync(asm, 'utf8').replaceAll('runtime·aeskeysched', '·localkeys'));
+    expect(depsJson(['--no-search', '--go', '1.23'], env, dir).status).toBe(0);
+  });
+
+  test('a go.work workspace: the build list of every module it uses', () => {
+    const dir = tempDir('linkfix-deps-work-');
+    cpSync(APP, join(dir, 'app'), { recursive: true });
+    writeFileSync(join(dir, 'go.work'), 'go 1.22\n\nuse ./app\n');
+    const r = depsJson(['--no-search', '--go', '1.23'], { XDG_CACHE_HOME: tempDir('linkfix-deps-cache-') }, dir);
+    expect(r.status).toBe(1);
+    expect(r.report.modules.filter((m) => m.fails).map((m) => m.path)).toEqual([PARQUET]);
   });
 });
 
