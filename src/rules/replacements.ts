@@ -102,6 +102,8 @@ const fixedWidthHash = (width: number): Rewrite => ({
  * panics first, with its own message (measured on go1.23.12).
  */
 const NIL_SLICE = 'panics with "unsafe.Slice: ptr is nil and len is not zero" (a fatal error under -race or -d=checkptr) where the runtime panics with "invalid memory address or nil pointer dereference"';
+/** The runtime's assembly never grows the stack; a Go function may, which matters only on paths that must not (signal handlers, threads without a goroutine). */
+const STACK = 'the function is ordinary Go, with a stack check the assembly routine does not have';
 /** memmove, memclrNoHeapPointers, memequal: one statement over unsafe.Slice byte views. */
 const memRule = (params: string[], results: string[], statement: string, minGo: number): Rewrite => ({ params, results, imports: ['unsafe'], body: [statement], applicability: 'unsafe', minGo });
 /**
@@ -253,19 +255,19 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
   'runtime.memmove': {
     use: 'copy over two unsafe.Slice byte views',
     since: '1.17',
-    note: `copy allows overlap and compiles to a call of the same memmove; n == 0 does nothing in both, nil or not; a nil pointer with n > 0 ${NIL_SLICE}, except memmove(nil, nil, n), which does nothing`,
+    note: `copy allows overlap and compiles to a call of the same memmove; n == 0 does nothing in both, nil or not; a nil pointer with n > 0 ${NIL_SLICE}, except memmove(nil, nil, n), which does nothing; ${STACK}`,
     rewrite: memRule(['unsafe.Pointer', 'unsafe.Pointer', 'uintptr'], [], 'copy({unsafe}.Slice((*byte)($0), $2), {unsafe}.Slice((*byte)($1), $2))', 17),
   },
   'runtime.memclrNoHeapPointers': {
     use: 'clear over an unsafe.Slice byte view',
     since: '1.21',
-    note: `clear of a byte slice compiles to a call of the same memclrNoHeapPointers; n == 0 does nothing in both, nil or not; a nil pointer with n > 0 ${NIL_SLICE}`,
+    note: `clear of a byte slice compiles to a call of the same memclrNoHeapPointers; n == 0 does nothing in both, nil or not; a nil pointer with n > 0 ${NIL_SLICE}; ${STACK}`,
     rewrite: memRule(['unsafe.Pointer', 'uintptr'], [], 'clear({unsafe}.Slice((*byte)($0), $1))', 21),
   },
   'runtime.memequal': {
     use: 'string == over two unsafe.Slice byte views (what bytes.Equal does)',
     since: '1.17',
-    note: `the comparison compiles to a call of the same memequal, without allocating; size 0 is true in both, nil or not; a nil pointer with size > 0 ${NIL_SLICE}, except memequal(nil, nil, size), which is true`,
+    note: `the comparison compiles to a call of the same memequal, without allocating; size 0 is true in both, nil or not; a nil pointer with size > 0 ${NIL_SLICE}, except memequal(nil, nil, size), which is true; ${STACK}`,
     rewrite: memRule(['unsafe.Pointer', 'unsafe.Pointer', 'uintptr'], ['bool'], 'return string({unsafe}.Slice((*byte)($0), $2)) == string({unsafe}.Slice((*byte)($1), $2))', 17),
   },
   'runtime.growslice': {
