@@ -1,7 +1,8 @@
-// linkfix deps: the dependencies of a real module (fixtures/deps/app requires
+// linkfix deps: the dependencies of real modules (fixtures/deps/app requires
 // parquet-go v0.20.0, whose hashprobe/aeshash assembly reads
-// runtime·aeskeysched) judged per Go release, the first newer version that is
-// fixed, --write, and the real toolchains agreeing with the verdicts.
+// runtime·aeskeysched, fixed in v0.23.0; fixtures/deps/nofix requires the
+// archived segmentio/parquet-go, never fixed) judged per Go release, the first
+// newer version that is fixed, --write, and the real toolchains agreeing.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -119,6 +120,30 @@ describe('deps on a module whose dependency fails from Go 1.23', () => {
     expect(build('go1.22.12').status).toBe(0);
     expect(build('go1.23.12').stderr).toContain('invalid reference to runtime.aeskeysched');
     expect(build('go1.27.4').stderr).toContain('relocation target runtime.aeskeysched not defined');
+  }, 600_000);
+});
+
+describe('deps when no version is fixed', () => {
+  // segmentio/parquet-go was archived with the pull: its last commit (no tag since) is the one in use.
+  const NOFIX = join(FIXTURES, 'deps', 'nofix');
+  const SEGMENTIO = 'github.com/segmentio/parquet-go';
+
+  test('says so plainly, with the pulls that remain, and exits 1', () => {
+    const env = { XDG_CACHE_HOME: tempDir('linkfix-deps-cache-') };
+    const r = depsJson(['--go', '1.23'], env, NOFIX);
+    expect(r.status).toBe(1);
+    const m = r.report.modules.find((x) => x.path === SEGMENTIO)!;
+    expect(m).toMatchObject({ version: 'v0.0.0-20230622230624-510764ae9e80', fails: true });
+    expect(m.search).toMatchObject({ fixed: null, candidates: 0, error: null });
+    expect(new Set(m.pulls.map((p) => `${p.file} ${p.target.raw} ${p.verdicts.map((v) => v.verdict).join()}`))).toEqual(new Set(['hashprobe/aeshash/aeshash_amd64.s runtime.aeskeysched rejected']));
+    const text = runCli(['deps', '--go', '1.23'], { cwd: NOFIX, env });
+    expect(text.stdout).toContain(`${SEGMENTIO}@v0.0.0-20230622230624-510764ae9e80\n`);
+    expect(text.stdout).toContain('  no fixed version: no newer version is published\n');
+  });
+
+  test('the real toolchain agrees: invalid reference with go1.23', () => {
+    const r = spawnSync('go', ['build', '-o', join(tempDir(), 'app'), '.'], { cwd: NOFIX, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'go1.23.12' } });
+    expect(r.stderr).toContain('invalid reference to runtime.aeskeysched');
   }, 600_000);
 });
 

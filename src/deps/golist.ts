@@ -113,11 +113,20 @@ export async function buildPackages(dir: string, mains: GoModule[], go: GoEnv & 
   return { packages: [...seen.values()], errors };
 }
 
-/** The module's tagged versions, oldest first, as the configured GOPROXY lists them. */
+/**
+ * The module's tagged versions as the configured GOPROXY lists them; a module
+ * without tags has its latest pseudo-version (the newest commit) instead.
+ */
 export async function moduleVersions(path: string, go: GoEnv): Promise<string[]> {
-  const r = await outsideModule((dir) => runGo(['list', '-m', '-versions', '-json', path], dir, go, OUTSIDE_ENV));
-  if (r.status !== 0) throw new LinkfixError('EIO', `cannot list the versions of ${path}: ${firstLine(r.stderr)}`);
-  return parseJsonStream<{ Versions?: string[] }>(r.stdout)[0]?.Versions ?? [];
+  const list = async (query: string[]): Promise<{ Version?: string; Versions?: string[] }> => {
+    const r = await outsideModule((dir) => runGo(['list', '-m', '-json', ...query], dir, go, OUTSIDE_ENV));
+    if (r.status !== 0) throw new LinkfixError('EIO', `cannot list the versions of ${path}: ${firstLine(r.stderr)}`);
+    return parseJsonStream<{ Version?: string; Versions?: string[] }>(r.stdout)[0] ?? {};
+  };
+  const tagged = (await list(['-versions', path])).Versions ?? [];
+  if (tagged.length > 0) return tagged;
+  const latest = (await list([`${path}@latest`])).Version;
+  return latest ? [latest] : [];
 }
 
 /** Fetches module@version into the module cache (through GOPROXY) and returns its directory and go.mod. */
