@@ -6,7 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { bisectFixed } from '../src/deps/deps.js';
@@ -179,6 +179,27 @@ describe('deps on vendored builds and workspaces', () => {
     const r = depsJson(['--no-search', '--go', '1.23'], { XDG_CACHE_HOME: tempDir('linkfix-deps-cache-') }, dir);
     expect(r.status).toBe(1);
     expect(r.report.modules.filter((m) => m.fails).map((m) => m.path)).toEqual([PARQUET]);
+  });
+});
+
+describe('deps with modules replaced by directories', () => {
+  test('a module in a subdirectory of another keeps its own pulls', () => {
+    const dir = tempDir('linkfix-deps-nested-');
+    const pull = (pkg: string, local: string, target: string, decl: string): string => `package ${pkg}\n\nimport _ "unsafe"\n\n//go:linkname ${local} ${target}\n${decl}\n\nfunc Use() { _ = ${local} }\n`;
+    mkdirSync(join(dir, 'app'));
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    writeFileSync(join(dir, 'a', 'go.mod'), 'module example.com/a\n\ngo 1.22\n');
+    writeFileSync(join(dir, 'a', 'a.go'), pull('a', 'toUpper', 'strings.ToUpper', 'func toUpper(s string) string'));
+    writeFileSync(join(dir, 'a', 'b', 'go.mod'), 'module example.com/a/b\n\ngo 1.22\n');
+    writeFileSync(join(dir, 'a', 'b', 'b.go'), pull('b', 'ncpu', 'runtime.ncpu', 'var ncpu int32'));
+    writeFileSync(join(dir, 'app', 'go.mod'), 'module example.com/app\n\ngo 1.22\n\nrequire (\n\texample.com/a v0.0.0\n\texample.com/a/b v0.0.0\n)\n\nreplace example.com/a => ../a\n\nreplace example.com/a/b => ../a/b\n');
+    writeFileSync(join(dir, 'app', 'main.go'), 'package main\n\nimport (\n\t"example.com/a"\n\t"example.com/a/b"\n)\n\nfunc main() { a.Use(); b.Use() }\n');
+    const r = depsJson(['--go', '1.26'], { XDG_CACHE_HOME: tempDir('linkfix-deps-cache-') }, join(dir, 'app'));
+    expect(r.report.modules.map((m) => [m.path, m.pulls.map((p) => `${p.file} ${p.target.raw}`)])).toEqual([
+      ['example.com/a', ['a.go strings.ToUpper']],
+      ['example.com/a/b', ['b.go runtime.ncpu']],
+    ]);
+    expect(r.report.modules.every((m) => m.search === null)).toBe(true); // a directory has no versions to search
   });
 });
 

@@ -212,15 +212,15 @@ async function checkInUse(uses: ModuleUse[], base: string, run: Run): Promise<De
   }
   if (todo.length > 0) {
     const files = todo.flatMap((u) => u.packages.flatMap(compiledFiles));
-    const judged = await judgeFiles(files, base, run);
-    for (const u of todo) {
-      const root = u.dir + sep;
-      const mine = judged
-        .filter((f) => resolve(base, f.file).startsWith(root))
-        .map((f) => withBase(f, base, u.dir));
-      pullsOf.set(u, mine);
-      if (u.immutable) run.cache.set(keyOf(u), mine);
+    // A finding belongs to the module with the longest directory holding it (vendor/a/b is not vendor/a's).
+    const byDepth = [...todo].sort((a, b) => b.dir.length - a.dir.length);
+    for (const u of todo) pullsOf.set(u, []);
+    for (const f of await judgeFiles(files, base, run)) {
+      const file = resolve(base, f.file);
+      const owner = byDepth.find((u) => file.startsWith(u.dir + sep));
+      if (owner) pullsOf.get(owner)!.push(withBase(f, base, owner.dir));
     }
+    for (const u of todo) if (u.immutable) run.cache.set(keyOf(u), pullsOf.get(u));
   }
   return uses.map((u) => {
     run.progress.done++;
