@@ -214,6 +214,12 @@ describe('deps offline', () => {
     expect(r.stderr).toContain('linkfix: warning: github.com/parquet-go/parquet-go: cannot list the versions');
   });
 
+  test('a directory outside any module: exit 2 and why', () => {
+    const r = runCli(['deps'], { cwd: tempDir('linkfix-deps-nomod-'), env: { XDG_CACHE_HOME: tempDir('linkfix-deps-cache-') } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/is not in a Go module or workspace \(no go.mod\)/);
+  });
+
   test('a module that cannot be fetched: a clear message, and exit 2 when nothing could be checked', () => {
     const dir = tempDir('linkfix-deps-offline-');
     writeFileSync(join(dir, 'go.mod'), 'module example.com/offline\n\ngo 1.22\n\nrequire example.com/never/fetched v1.0.0\n');

@@ -88,7 +88,10 @@ export function compiledFiles(p: GoPackage): string[] {
 export async function mainModules(dir: string, go: GoEnv): Promise<GoModule[]> {
   const r = await runGo(['list', '-m', '-json'], dir, go);
   if (r.status !== 0) throw new LinkfixError('EIO', `go list -m failed in ${dir}: ${firstLine(r.stderr)}`);
-  return parseJsonStream<GoModule>(r.stdout);
+  // Outside a module the go command answers with a stand-in main module that has no go.mod.
+  const mains = parseJsonStream<GoModule>(r.stdout).filter((m) => m.GoMod);
+  if (mains.length === 0) throw new LinkfixError('EIO', `${dir} is not in a Go module or workspace (no go.mod): deps reads the build list of one`);
+  return mains;
 }
 
 /**
