@@ -233,3 +233,12 @@ test('a CRLF file gets CRLF in every line a rule adds, multi-line helpers includ
   expect(out).toContain('maphash');
   expect(out.replace(/\r\n/g, '')).not.toContain('\n');
 });
+
+test.each([
+  ['an import sharing its line with a declaration', 'package p\n\nimport _ "unsafe"; var X = 1\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n', 'package p\n\nimport "math/rand/v2"\nvar X = 1\n\nfunc fastrand() uint32 {\n\treturn rand.Uint32()\n}\n'],
+  ['two imports on one line', 'package p\n\nimport "fmt"; import _ "unsafe"\n\n//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n\nvar _ = fmt.Sprint\n', 'package p\n\nimport "fmt"\nimport "math/rand/v2"\n\nfunc fastrand() uint32 {\n\treturn rand.Uint32()\n}\n\nvar _ = fmt.Sprint\n'],
+])('imports on a shared line (fuzz): %s', (_, source, expected) => {
+  const out = fixed(source).output;
+  expect(out).toBe(expected);
+  expect(go(['vet', '.'], module({ 'p.go': out }))).toEqual({ status: 0, out: '' });
+});

@@ -26,11 +26,7 @@ interface Summary {
  * their replay is expected to fail. The owner of the defect deletes the entry
  * with the fix, and the replay then has to pass.
  */
-const OPEN: Record<string, string> = {
-  // src/fix/apply.ts tidyUnsafeImport: `import _ "unsafe"; var X = 1` loses the spec and keeps `; var X = 1`, which
-  // gofmt rejects (expected declaration, found ';') and tree-sitter does not count as an error, so render() keeps it.
-  'tidy-import-semicolon': 'the tidy leaves a stray `;` where the import shared its line with a declaration',
-};
+const OPEN: Record<string, string> = {};
 
 describe('fuzz', () => {
   // In process only, and copies from GOROOT rarely: CLI runs and std package reads cost seconds each (npm run fuzz has them).

@@ -181,7 +181,10 @@ function tidyUnsafeImport(parsed: ParsedGoFile): string {
     const lineEnd = text.indexOf('\n', to);
     const rest = text.slice(to, lineEnd < 0 ? text.length : lineEnd).trim();
     const alone = text.slice(lineStart, from).trim() === '' && (rest === '' || rest.startsWith('//'));
-    const cut = alone ? lineRemoval(text, from, to) : { start: from, end: to };
+    // The `;` that separated it from its neighbour on the line goes with it.
+    const after = /^[ \t]*;[ \t]*/.exec(text.slice(to))?.[0] ?? '';
+    const before = after ? '' : (/;[ \t]*$/.exec(text.slice(lineStart, from))?.[0] ?? '');
+    const cut = alone ? lineRemoval(text, from, to) : { start: from - before.length, end: to + after.length };
     return text.slice(0, cut.start) + text.slice(cut.end);
   }
   return text;

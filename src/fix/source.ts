@@ -277,7 +277,9 @@ export function ensureImport(f: EditableFile, path: string, { blank = false } = 
   const text = f.parsed.source.text;
   if (last) {
     const lineEnd = text.indexOf('\n', last.end);
-    const at = lineEnd < 0 ? text.length : lineEnd + 1;
+    // After the import's line; before it when code follows it there (`import _ "unsafe"; var x int`).
+    const rest = text.slice(last.end, lineEnd < 0 ? text.length : lineEnd).trim();
+    const at = rest !== '' && !rest.startsWith('//') ? f.parsed.source.lineStart(last.start) : lineEnd < 0 ? text.length : lineEnd + 1;
     return { name, edit: { file: f.rel, start: at, end: at, newText: `import ${specText}${f.eol}` } };
   }
   const pkg = /^package\s+\S+[^\n]*\n?/m.exec(text);
