@@ -172,6 +172,18 @@ describe('deps on vendored builds and workspaces', () => {
     expect(depsJson(['--no-search', '--go', '1.23'], env, dir).status).toBe(0);
   });
 
+  test("what only the tests import is in the build list, unless --no-tests", () => {
+    const dir = tempDir('linkfix-deps-tests-');
+    cpSync(APP, dir, { recursive: true });
+    writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() {}\n');
+    writeFileSync(join(dir, 'main_test.go'), 'package main\n\nimport (\n\t"testing"\n\n\t"github.com/parquet-go/parquet-go/hashprobe/aeshash"\n)\n\nfunc TestHash(t *testing.T) { _ = aeshash.Hash64(1, 2) }\n');
+    const env = { XDG_CACHE_HOME: tempDir('linkfix-deps-cache-') };
+    expect(depsJson(['--no-search', '--go', '1.23'], env, dir).report.modules.filter((m) => m.fails).map((m) => m.path)).toEqual([PARQUET]);
+    const without = depsJson(['--no-search', '--go', '1.23', '--no-tests'], env, dir);
+    expect(without.status).toBe(0);
+    expect(without.report.modules).toEqual([]);
+  });
+
   test('a go.work workspace: the build list of every module it uses', () => {
     const dir = tempDir('linkfix-deps-work-');
     cpSync(APP, join(dir, 'app'), { recursive: true });
