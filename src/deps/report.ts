@@ -4,6 +4,7 @@
 
 import pc from 'picocolors';
 import type { Colors } from 'picocolors/types.js';
+import { FAILING } from '../judge/verdict.js';
 import type { Finding } from '../model/types.js';
 import { scanToText } from '../report/text.js';
 import { VERSION } from '../version.js';
@@ -74,7 +75,7 @@ export function depsToMarkdown(r: DepsResult): string {
   }
   out.push('| module | in use | fails on | fix |', '|---|---|---|---|');
   for (const m of failing) {
-    const on = [...new Set(failingPulls(m.pulls).flatMap((f) => f.verdicts!.filter((v) => isFailing(f, v.go)).map((v) => v.go)))].sort(byMinor);
+    const on = [...new Set(m.pulls.flatMap((f) => (f.verdicts ?? []).filter((v) => FAILING.has(v.verdict)).map((v) => v.go)))].sort(byMinor);
     out.push(`| \`${m.path}\` | ${m.version ?? m.replace ?? ''} | ${on.join(', ')} | ${fixLine(m)} |`);
   }
   out.push('');
@@ -84,7 +85,6 @@ export function depsToMarkdown(r: DepsResult): string {
   return out.join('\n');
 }
 
-const isFailing = (f: Finding, go: string): boolean => failingPulls([{ ...f, verdicts: f.verdicts!.filter((v) => v.go === go) }]).length > 0;
 const byMinor = (a: string, b: string): number => Number(a.split('.')[1]) - Number(b.split('.')[1]);
 const indent = (text: string, pad: string): string => text.trimEnd().split('\n').map((l) => (l ? pad + l : l)).join('\n');
 
