@@ -4,10 +4,16 @@
 // the unified diff `linkfix fix --unsafe-fixes` gives, with the fix's label.
 // Exactness and the stated differences are measured in test/rules-edge.test.ts.
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { unifiedDiff } from '../src/emit/diff.js';
 import type { FileChange } from '../src/fix/apply.js';
 import { fixSource } from '../src/fix/fix-source.js';
+import { plan } from '../src/fix/plan.js';
+import { judgeScan } from '../src/judge/judge.js';
+import { scanSync } from '../src/scan/scan.js';
+import { tempDir } from './helpers.js';
 
 interface Case {
   name: string;
@@ -419,4 +425,24 @@ test.each(manual)('manual: $name', ({ input, reason }) => {
   expect(r.output).toBe(input);
   expect(r.diagnostics.map((d) => d.fixes.map((f) => f.applicability))).toEqual([['manual']]);
   expect(r.diagnostics[0]!.fixes[0]!.message).toContain(reason);
+});
+
+// On disk, every file of the package counts, whatever its build tags: a
+// write in a windows-only file or in assembly keeps the pull manual.
+test.each([
+  ['no other file', {}, 'safe'],
+  ['a windows-only file stores to it', { 'procs_windows.go': '//go:build windows\n\npackage procs\n\nfunc init() { ncpu = 1 }\n' }, 'manual'],
+  ['assembly names it', { 'procs_amd64.s': '#include "textflag.h"\n\nTEXT ·cpus(SB), NOSPLIT, $0-4\n\tMOVL ·ncpu(SB), AX\n\tMOVL AX, ret+0(FP)\n\tRET\n' }, 'manual'],
+  ['a test reads it', { 'procs_test.go': 'package procs\n\nimport "testing"\n\nfunc TestShards(t *testing.T) {\n\tif int(ncpu) != Shards() {\n\t\tt.Fatal(int(ncpu))\n\t}\n}\n' }, 'safe'],
+  // Without types every doubt counts, as in src/catalog/writes.ts: a call given the var (through a pointer or map var it could change it).
+  ['a test passes it to a function', { 'procs_test.go': 'package procs\n\nimport "testing"\n\nfunc TestShards(t *testing.T) {\n\tt.Log(ncpu)\n}\n' }, 'manual'],
+] as const)('runtime.ncpu on disk, %s: %s', async (_, others, applicability) => {
+  const dir = tempDir('linkfix-ncpu-');
+  mkdirSync(join(dir, 'procs'));
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/procs\n\ngo 1.21\n');
+  writeFileSync(join(dir, 'procs/procs.go'), 'package procs\n\nimport _ "unsafe"\n\n//go:linkname ncpu runtime.ncpu\nvar ncpu int32\n\nfunc Shards() int { return int(ncpu) }\n');
+  for (const [name, text] of Object.entries(others)) writeFileSync(join(dir, 'procs', name), text);
+  const judged = await judgeScan(scanSync([dir], { base: dir }), { go: '1.26', useLocalGo: false });
+  const ncpu = plan(judged, { goroot: () => null }).diagnostics.filter((d) => d.finding.localName === 'ncpu');
+  expect(ncpu.map((d) => d.fixes[0]!.applicability)).toEqual([applicability]);
 });

@@ -344,7 +344,7 @@ function writerOf(ctx: Context, s: Sites): string | null {
   const sources = ctx.options.sources;
   const names = sources
     ? [...sources.keys()].filter((n) => dirname(n) === dir).map((n) => n.slice(n.lastIndexOf('/') + 1))
-    : readdirSync(resolve(ctx.result.base, dir));
+    : readdirSync(resolve(ctx.result.base, dir), { withFileTypes: true }).flatMap((e) => (e.isFile() ? [e.name] : []));
   const files = names
     .filter((n) => n.endsWith('.go') || n.endsWith('.s'))
     .map((name) => {
