@@ -236,14 +236,22 @@ export function fixCounts(fixReport) {
   return counts;
 }
 
-/** Applied fixes that touched a package directory (their edits or the files they create or delete). */
-function fixesIn(fixReport, pkgDir) {
+/**
+ * Applied fixes that touched the package directory, or the directory of a file the
+ * error names (a broken dependency of the package): their edits or the files they create or delete.
+ */
+export function fixesIn(fixReport, pkgDir, output = '', work = '') {
+  const dirs = new Set([pkgDir]);
+  for (const [, file] of output.matchAll(/(\S+\.(?:go|s)):\d+/g)) {
+    const rel = work && file.startsWith(`${work}/`) ? file.slice(work.length + 1) : file.replace(/^\.\//, '');
+    if (!rel.startsWith('/')) dirs.add(packageDir(rel));
+  }
   const messages = new Set();
   for (const d of fixReport.diagnostics) {
     for (const f of d.fixes) {
       if (!f.applied) continue;
       const files = [...f.edits.map((e) => e.file), ...(f.files ?? []).map((x) => x.file)];
-      if (files.some((file) => packageDir(file) === pkgDir)) messages.add(`${d.file}:${d.span.start.line}: ${f.applicability}: ${f.message}`);
+      if (files.some((file) => dirs.has(packageDir(file)))) messages.add(`${d.file}:${d.span.start.line}: ${f.applicability}: ${f.message}`);
     }
   }
   return [...messages];
@@ -470,7 +478,7 @@ async function runModule(entry, tmp, pinned, scanOnly) {
   }
   const fmtAfter = await gofmtUnclean(work, changes.map((c) => c.file));
 
-  const regressions = compareChecks(before, after).map((r) => ({ ...r, fixes: fixesIn(fixReport, r.pkg) }));
+  const regressions = compareChecks(before, after).map((r) => ({ ...r, fixes: fixesIn(fixReport, r.pkg, r.output, work) }));
   for (const file of fmtAfter) {
     if (!fmtBefore.has(file)) regressions.push({ pkg: packageDir(file), toolchain: 'gofmt', platform: '', check: 'gofmt', output: `${file} is not gofmt-clean after the fix`, fixes: fixesIn(fixReport, packageDir(file)) });
   }

@@ -17,6 +17,7 @@ interface CorpusScript {
   compareChecks(before: Checks, after: Checks): Array<{ pkg: string; toolchain: string; platform: string; check: string; output: string }>;
   checkSummary(before: Checks, after: Checks, toolchain: string, check: string): string;
   fixCounts(report: unknown): { safe: number; unsafe: number; manual: number };
+  fixesIn(report: unknown, pkgDir: string, output?: string, work?: string): string[];
 }
 // A plain .mjs script: imported by a computed name so the type checker takes the interface above.
 const scriptPath = '../scripts/corpus.mjs';
@@ -125,5 +126,12 @@ describe('after the fix', () => {
     const fix = (applicability: string, applied: boolean) => ({ applicability, applied, edits: [], files: [] });
     expect(corpus.fixCounts({ diagnostics: [{ fixes: [fix('safe', true)] }, { fixes: [fix('unsafe', false)] }, { fixes: [] }, { fixes: [fix('safe', false), fix('unsafe', true)] }] }))
       .toEqual({ safe: 1, unsafe: 1, manual: 2 });
+  });
+  it('blames the fixes of the package, and of the packages the error points at', () => {
+    const fix = (file: string, message: string) => ({ file, span: { start: { line: 3 } }, fixes: [{ applicability: 'unsafe', applied: true, message, edits: [{ file }], files: [] }] });
+    const report = { diagnostics: [fix('pkg/sync/r.go', 'fastrand'), fix('pkg/gohacks/l.go', 'nanotime'), fix('other/o.go', 'memhash')] };
+    expect(corpus.fixesIn(report, 'pkg/sync', '# gvisor.dev/gvisor/pkg/gohacks\npkg/gohacks/l.go:51:6: can only use //go:noescape', '/w'))
+      .toEqual(['pkg/sync/r.go:3: unsafe: fastrand', 'pkg/gohacks/l.go:3: unsafe: nanotime']);
+    expect(corpus.fixesIn(report, 'other', '    /w/other/o_test.go:63')).toEqual(['other/o.go:3: unsafe: memhash']);
   });
 });
