@@ -196,7 +196,8 @@ describe('bad input: nothing is lost', () => {
   test('conflicting fixes: the second is dropped whole and reported', async () => {
     const { plan: p } = await planned(PULLS);
     const first = p.diagnostics[0]!.fixes[0]!;
-    const clash = { ...p.diagnostics[0]!, fixes: [{ ...first, edits: [{ ...first.edits[1]!, newText: 'func toUpper(s string) string { return s }' }] }] };
+    // The same range as the first fix's directive removal, with other text: overlapping edits that are not both deletions clash.
+    const clash = { ...p.diagnostics[0]!, fixes: [{ ...first, edits: [{ ...first.edits[0]!, newText: '// replaced\n' }] }] };
     const result = applyPlan({ ...p, diagnostics: [...p.diagnostics, clash] });
     expect(result.applied).toHaveLength(2);
     expect(result.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^conflicts \(a\/a\.go: it overlaps another fix's edit\); re-run to apply it$/)]);
