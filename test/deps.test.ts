@@ -254,6 +254,16 @@ describe('deps --write', () => {
     expect(spawnSync('go', ['build', '-o', join(tempDir(), 'app'), '.'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'go1.23.12' } }).status).toBe(0);
   }, 600_000);
 
+  test('a vendored module gets its vendor/ rebuilt for the fixed version', () => {
+    const dir = tempDir('linkfix-deps-write-vendor-');
+    cpSync(APP, dir, { recursive: true });
+    expect(spawnSync('go', ['mod', 'vendor'], { cwd: dir }).status).toBe(0);
+    const r = runCli(['deps', '--write', '--go', '1.23'], { cwd: dir, env: { XDG_CACHE_HOME: tempDir('linkfix-deps-cache-') } });
+    expect(r.stderr).toContain('go mod vendor');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'vendor', 'modules.txt'), 'utf8')).toContain(`# ${PARQUET} v0.23.0`);
+  }, 600_000);
+
   test('restores go.mod and go.sum byte for byte when the upgrade makes things worse', () => {
     const dir = tempDir('linkfix-deps-restore-');
     cpSync(APP, dir, { recursive: true });

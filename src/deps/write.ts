@@ -28,15 +28,23 @@ export async function upgrade(before: DepsResult, options: DepsOptions = {}): Pr
 
   const files = ['go.mod', 'go.sum'].map((f) => join(before.dir, f));
   const saved = files.map((f) => (existsSync(f) ? readFileSync(f) : null));
-  const restore = (): void => files.forEach((f, i) => (saved[i] ? writeFileSync(f, saved[i]!) : rmSync(f, { force: true })));
   const goEnv: GoEnv = { platform: before.platform, tags: options.tags, env: options.env };
-  const giveUp = (why: string): UpgradeOutcome => {
-    restore();
-    log.push(`linkfix: restored go.mod and go.sum: ${why}`);
+  // A vendored module gets its vendor/ rebuilt from go.mod, after the upgrade and after a restore alike.
+  const vendored = existsSync(join(before.dir, 'vendor', 'modules.txt'));
+  const revendor = async (): Promise<void> => {
+    if (vendored) await runGo(['mod', 'vendor'], before.dir, goEnv);
+  };
+  const restore = async (): Promise<void> => {
+    files.forEach((f, i) => (saved[i] ? writeFileSync(f, saved[i]!) : rmSync(f, { force: true })));
+    await revendor();
+  };
+  const giveUp = async (why: string): Promise<UpgradeOutcome> => {
+    await restore();
+    log.push(`linkfix: restored go.mod and go.sum${vendored ? ' (and vendor/)' : ''}: ${why}`);
     return { result: before, upgraded: [], restored: why, log };
   };
 
-  for (const args of [['get', ...targets], ['mod', 'tidy']]) {
+  for (const args of [['get', ...targets], ['mod', 'tidy'], ...(vendored ? [['mod', 'vendor']] : [])]) {
     log.push(`go ${args.join(' ')}`);
     const r = await runGo(args, before.dir, goEnv);
     if (r.status !== 0) return giveUp(`go ${args[0]} failed: ${firstLine(r.stderr)}`);
@@ -48,10 +56,11 @@ export async function upgrade(before: DepsResult, options: DepsOptions = {}): Pr
   if (built) {
     // Worse only if the build worked before: try it with the old go.mod.
     const upgradedFiles = files.map((f) => (existsSync(f) ? readFileSync(f) : null));
-    restore();
+    await restore();
     const builtBefore = await build(before.dir, goEnv);
     if (!builtBefore) return giveUp(`the build fails after the upgrade: ${built}`);
     files.forEach((f, i) => (upgradedFiles[i] ? writeFileSync(f, upgradedFiles[i]!) : rmSync(f, { force: true })));
+    await revendor();
   }
   log.push(...targets.map((t) => `linkfix: upgraded ${t}`));
   return { result: after, upgraded: targets, restored: null, log };
