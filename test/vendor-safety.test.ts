@@ -253,3 +253,12 @@ test('the copied declaration takes its doc comment along, and nothing of it is l
   const vet = spawnSync('go', ['vet', './...'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' } });
   expect(`${vet.stdout}${vet.stderr}`).toBe('');
 });
+
+test.each([
+  ['a longer array than the std\'s (indexes 128–255 would panic in the copy)', 'var htmlSafeSet [256]bool', 'encoding/json.htmlSafeSet'],
+  ['a shorter one', 'var htmlSafeSet [64]bool', 'encoding/json.htmlSafeSet'],
+])('a copy that would change the declared type is manual: %s', async (_, decl, target) => {
+  const { fix } = await fixFor({ 'p/p.go': pull('htmlSafeSet', target, decl) });
+  expect(fix.applicability).toBe('manual');
+  expect(fix.message).toMatch(/a copy would change the type/);
+});

@@ -16,6 +16,7 @@ import { treeSitterTree } from '../parse/gofile.js';
 import { parseDirectiveComment } from '../parse/directive.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import { importable } from '../model/modules.js';
+import { parseFuncSignature } from '../judge/shape.js';
 import type { Finding } from '../model/types.js';
 import { ownConstraint, printBuildExpr } from './constraint.js';
 import { constraintSuffix, declHead, defaultPackageName, removeAll, removeLines, type EditableFile } from './source.js';
@@ -138,6 +139,13 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
   }
   const shared = allocated(closure, f.target.importPath) ?? sharedState(closure, f.target.importPath, input.std);
   if (shared) return { manual: shared };
+  // The copy takes the std's declaration: its type must be the one the package declared, or uses of it change.
+  const local = localType(input);
+  const std = stdType(root, input.std, f.target.importPath);
+  if (local === null || std === null || local !== std) {
+    return { manual: `${f.target.raw} is ${std ?? 'of a type not written in its declaration'} in ${version}; the local declaration says ${local ?? input.declFile.parsed.source.text.slice(input.decl.start, input.decl.signatureEnd)}: a copy would change the type` };
+  }
+
   const clash = closure.slice(1).find((d) => input.declFile.parsed.decls.has(d.name));
   if (clash) return { manual: `the copy needs ${clash.name}, which the package already declares` };
 
@@ -288,4 +296,48 @@ function declText(d: StdDecl, name: string): string {
   if (!d.grouped) return renamed;
   // Out of its group: one tab less on continuation lines.
   return `${d.kind} ${renamed.replace(/\n\t/g, '\n')}`;
+}
+
+const typeText = (t: string): string => t.replace(/\s+/g, ' ').replace(/\s*([()[\],])\s*/g, '$1').trim();
+
+/**
+ * Array lengths written as a std constant (`[utf8.RuneSelf]bool`) as their
+ * value (`[128]bool`), so that two spellings of one type compare equal; a
+ * length that cannot be read stays as written.
+ */
+function withLengths(type: string, imports: (name: string) => string | undefined, ownPath: string, std: StdSource): string {
+  return type.replace(/\[([\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)?|0[xXoObB]?[\da-fA-F_]+|\d[\d_]*)\]/gu, (whole, len: string) => {
+    const literal = (text: string): number | null => (/^(0[xX][\da-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[1-9][\d_]*|0)$/.test(text) ? Number(text.replace(/_/g, '').replace(/^0([0-7]+)$/, '0o$1')) : null);
+    const direct = literal(len);
+    if (direct !== null) return `[${direct}]`;
+    const [pkg, name] = len.includes('.') ? [imports(len.split('.')[0]!), len.split('.')[1]!] : [ownPath, len];
+    const decl = pkg && !pkg.includes('.') ? std.declarations(pkg).get(name) : undefined;
+    const value = decl?.kind === 'const' ? /=\s*([\w]+)\s*(?:\/\/.*)?$/m.exec(decl.node.text)?.[1] : undefined;
+    const n = value ? literal(value) : null;
+    return n === null ? whole : `[${n}]`;
+  });
+}
+
+/** The type of the local declaration: a var's written type, or a func's parameter and result types (names aside). */
+function localType(input: VendorInput): string | null {
+  const text = input.declFile.parsed.source.text.slice(input.decl.start, input.decl.signatureEnd);
+  const specs = input.declFile.parsed.imports.flatMap((d) => d.specs);
+  const imports = (name: string): string | undefined => specs.find((s) => (s.name ?? defaultPackageName(s.path)) === name)?.path;
+  const sig = input.decl.kind === 'var' ? null : parseFuncSignature(text);
+  const type = input.decl.kind === 'var' ? text.replace(/^[\p{L}_][\p{L}\p{N}_]*\s*/u, '') : sig ? `(${sig.params.map((p) => p.type).join(',')})(${sig.results.map((r) => r.type).join(',')})` : '';
+  return type ? typeText(withLengths(type, imports, '', input.std)) : null;
+}
+
+/** The same for the std declaration: a var's written type, or the type of its composite literal. */
+function stdType(d: StdDecl, std: StdSource, importPath: string): string | null {
+  let type: string | null = null;
+  if (d.kind === 'var') {
+    const spec = d.node.type === 'var_spec' ? d.node : d.node.namedChildren.find((n) => n.type === 'var_spec');
+    const literal = spec?.childForFieldName('value')?.namedChildren[0];
+    type = (spec?.childForFieldName('type') ?? (literal?.type === 'composite_literal' ? literal.childForFieldName('type') : null))?.text ?? null;
+  } else {
+    const sig = parseFuncSignature(d.file.text.slice(d.node.startIndex, d.node.childForFieldName('body')?.startIndex ?? d.node.endIndex));
+    type = sig ? `(${sig.params.map((p) => p.type).join(',')})(${sig.results.map((r) => r.type).join(',')})` : null;
+  }
+  return type ? typeText(withLengths(type, (name) => d.file.imports.get(name), importPath, std)) : null;
 }
