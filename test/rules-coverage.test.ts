@@ -268,19 +268,36 @@ func nanotime1() int64
     diff: `diff --git a/p.go b/p.go
 --- a/p.go
 +++ b/p.go
-@@ -1,6 +1,9 @@
+@@ -1,6 +1,26 @@
  package clock
  
 -import _ "unsafe"
++import "strings"
 +import "time"
  
 -//go:linkname nanotime1 runtime.nanotime1
 -func nanotime1() int64
 +func nanotime1() int64 {
-+	return int64(time.Since(nanotime1Start))
++	return nanotime1Origin + int64(time.Since(nanotime1Start))
 +}
 +
 +var nanotime1Start = time.Now()
++
++// nanotime1Origin is the monotonic reading of nanotime1Start (time.Time.String's m=±<value>): nanoseconds since the process started.
++var nanotime1Origin = nanotime1Mono(nanotime1Start)
++
++func nanotime1Mono(t time.Time) int64 {
++	s := t.String()
++	i := strings.LastIndex(s, " m=")
++	if i < 0 {
++		return 0
++	}
++	d, err := time.ParseDuration(s[i+3:] + "s")
++	if err != nil {
++		return 0
++	}
++	return int64(d)
++}
 `,
   },
   {

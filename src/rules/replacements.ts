@@ -65,7 +65,18 @@ const rand = (params: string[], results: string[], value: string, applicability:
 /** The runtime's own bounded draw (randn, cheaprandn): a multiply-shift, 0 for n == 0 where rand.Uint32N panics. */
 const RANDN = 'uint32((uint64({rand}.Uint32()) * uint64($0)) >> 32)';
 const CHEAP = 'values come from the runtime\'s ChaCha8 generator instead of cheaprand\'s per-thread wyrand (xorshift on 32-bit platforms): the same range and an even spread, and neither form can be seeded or reproduced, but each call costs several times more (measured on go1.23.12: 5–9 ns against 27–33 ns), the reason code picks cheaprand';
-const START = ['var {local}Start = {time}.Now()'];
+/**
+ * A monotonic origin at process start rather than at package initialisation:
+ * the monotonic reading that time.Time.String prints (m=±<value>, in seconds)
+ * counts from the time package's start, before any other package's init, so
+ * readings stay at least as large as time.Since of any package-level time.
+ */
+const START = [
+  'var {local}Start = {time}.Now()',
+  '// {local}Origin is the monotonic reading of {local}Start (time.Time.String\'s m=±<value>): nanoseconds since the process started.\nvar {local}Origin = {local}Mono({local}Start)',
+  'func {local}Mono(t {time}.Time) int64 {\n\ts := t.String()\n\ti := {strings}.LastIndex(s, " m=")\n\tif i < 0 {\n\t\treturn 0\n\t}\n\td, err := {time}.ParseDuration(s[i+3:] + "s")\n\tif err != nil {\n\t\treturn 0\n\t}\n\treturn int64(d)\n}',
+];
+const SINCE_START = 'return {local}Origin + int64({time}.Since({local}Start))';
 const SYNCTEST = 'inside a testing/synctest bubble (Go 1.24 with GOEXPERIMENT=synctest, 1.25+) time.Now reads the bubble\'s fake clock, where the runtime reads the real one';
 /**
  * h is written into a maphash.Hash keyed by the package's seed before the
@@ -149,28 +160,28 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
   'runtime.cheaprandn': { use: 'the runtime\'s multiply-shift over math/rand/v2.Uint32()', since: '1.22', note: `${CHEAP}; 0 for n == 0, as before`, rewrite: rand(['uint32'], ['uint32'], RANDN, 'unsafe') },
   'runtime.cheaprand64': { use: 'math/rand/v2.Int64()', since: '1.22', note: `${CHEAP}; the range stays [0, 2^63)`, rewrite: rand([], ['int64'], '{rand}.Int64()', 'unsafe') },
   'runtime.nanotime': {
-    use: 'time.Since(start) with a package-level start = time.Now()',
-    note: `the same monotonic clock, but it counts from package initialisation, not the runtime's epoch; ${SYNCTEST}`,
-    rewrite: { params: [], results: ['int64'], imports: ['time'], body: ['return int64({time}.Since({local}Start))'], after: START, applicability: 'unsafe' },
+    use: 'time.Since(start) with a package-level start = time.Now(), plus start\'s monotonic reading (from process start)',
+    note: `the same monotonic clock, but it counts from process start, not the runtime's epoch; ${SYNCTEST}`,
+    rewrite: { params: [], results: ['int64'], imports: ['strings', 'time'], body: [SINCE_START], after: START, applicability: 'unsafe' },
   },
   'runtime.nanotime1': {
-    use: 'time.Since(start) with a package-level start = time.Now()',
-    note: `the same OS monotonic clock that nanotime1 reads, but it counts from package initialisation, not the runtime's epoch; ${SYNCTEST}`,
-    rewrite: { params: [], results: ['int64'], imports: ['time'], body: ['return int64({time}.Since({local}Start))'], after: START, applicability: 'unsafe' },
+    use: 'time.Since(start) with a package-level start = time.Now(), plus start\'s monotonic reading (from process start)',
+    note: `the same OS monotonic clock that nanotime1 reads, but it counts from process start, not the runtime's epoch; ${SYNCTEST}`,
+    rewrite: { params: [], results: ['int64'], imports: ['strings', 'time'], body: [SINCE_START], after: START, applicability: 'unsafe' },
   },
   'time.runtimeNano': {
-    use: 'time.Since(start) with a package-level start = time.Now()',
-    note: `the same monotonic clock, but it counts from package initialisation; ${SYNCTEST}`,
-    rewrite: { params: [], results: ['int64'], imports: ['time'], body: ['return int64({time}.Since({local}Start))'], after: START, applicability: 'unsafe' },
+    use: 'time.Since(start) with a package-level start = time.Now(), plus start\'s monotonic reading (from process start)',
+    note: `the same monotonic clock, but it counts from process start; ${SYNCTEST}`,
+    rewrite: { params: [], results: ['int64'], imports: ['strings', 'time'], body: [SINCE_START], after: START, applicability: 'unsafe' },
   },
   'time.now': {
     use: 'time.Now()',
-    note: `sec and nsec read the same wall clock; mono counts from package initialisation instead of the runtime's epoch; ${SYNCTEST}`,
+    note: `sec and nsec read the same wall clock; mono counts from process start instead of the runtime's epoch; ${SYNCTEST}`,
     rewrite: {
       params: [],
       results: ['int64', 'int32', 'int64'],
-      imports: ['time'],
-      body: ['t := {time}.Now()', 'return t.Unix(), int32(t.Nanosecond()), int64(t.Sub({local}Start))'],
+      imports: ['strings', 'time'],
+      body: ['t := {time}.Now()', 'return t.Unix(), int32(t.Nanosecond()), {local}Origin + int64(t.Sub({local}Start))'],
       after: START,
       applicability: 'unsafe',
     },
