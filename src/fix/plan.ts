@@ -14,7 +14,7 @@ import type { Finding, ScanResult } from '../model/types.js';
 import { REPLACEMENTS, type Rewrite } from '../rules/replacements.js';
 import { conjoin, ownConstraint, printBuildExpr, satisfiable } from './constraint.js';
 import type { BuildExpr } from '../model/constraint.js';
-import { FileCache, declHead, leadingHeader, siblingFile, planBaselines, defaultPackageName, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
+import { FileCache, declHead, importAll, leadingHeader, siblingFile, planBaselines, defaultPackageName, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
 import type { Diagnostic, Plan, SuggestedFix, TextEdit } from './types.js';
 import { StdSource, vendoredCopy } from './vendor.js';
 
@@ -198,13 +198,7 @@ function apiReplacement(ctx: Context): Outcome {
     return guarded(ctx, s, sig, rw, guardAt, own, fix);
   }
 
-  const names: Record<string, string> = {};
-  const importEdits: TextEdit[] = [];
-  for (const path of rw.imports) {
-    const use = ensureImport(s.declFile, path);
-    names[defaultPackageName(path)] = use.name;
-    if (use.edit) importEdits.push(use.edit);
-  }
+  const { names, edits: importEdits } = importAll(s.declFile, rw.imports);
   const fill = filler(ctx, s, header(s, sig).params, names);
   return bodyFix(s, sig, rw.body.map(fill), (rw.after ?? []).map(fill), importEdits, fix);
 }
@@ -316,13 +310,7 @@ function initialisedVar(ctx: Context): Outcome {
   }
   const writer = writerOf(ctx, s);
   if (writer) return { manual: `${f.localName} may be written in ${writer}: the pull shares ${f.target.raw}, an initialised var would not; ${rule.note ?? ''}` };
-  const names: Record<string, string> = {};
-  const importEdits: TextEdit[] = [];
-  for (const path of init.imports) {
-    const use = ensureImport(s.declFile, path);
-    names[defaultPackageName(path)] = use.name;
-    if (use.edit) importEdits.push(use.edit);
-  }
+  const { names, edits: importEdits } = importAll(s.declFile, init.imports);
   const value = filler(ctx, s, [], names)(init.value);
   const directiveEdits = s.file === s.declFile ? removeAll(s.declFile, [[s.directive.start, s.directive.end]]) : [removeLines(s.file, s.directive.start, s.directive.end)];
   return {

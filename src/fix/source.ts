@@ -287,6 +287,18 @@ export function ensureImport(f: EditableFile, path: string, { blank = false } = 
   return { name, edit: { file: f.rel, start: at, end: at, newText: `${f.eol}import ${specText}${f.eol}` } };
 }
 
+/** Imports each path (see ensureImport): the name each package has in the file, by its default name, and the edits. */
+export function importAll(f: EditableFile, paths: readonly string[]): { names: Record<string, string>; edits: TextEdit[] } {
+  const names: Record<string, string> = {};
+  const edits: TextEdit[] = [];
+  for (const path of paths) {
+    const use = ensureImport(f, path);
+    names[defaultPackageName(path)] = use.name;
+    if (use.edit) edits.push(use.edit);
+  }
+  return { names, edits };
+}
+
 /** Inserts a spec into the first blank-line-separated group of an import block, at its sorted place. */
 function insertIntoGroup(f: EditableFile, decl: ImportDecl, path: string, specText: string): TextEdit {
   const text = f.parsed.source.text;
