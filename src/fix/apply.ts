@@ -137,7 +137,7 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
   }
   for (const op of created.values()) if (live(op)) changes.push({ file: op.file, path: resolve(plan.base, op.file), before: null, after: Buffer.from(op.content, 'utf8') });
   deleteHusks(changes, baselines, options.sources);
-  if (!options.sources) changes.push(...emptyAsmFilesToDelete(plan.base, changes));
+  if (!options.sources) changes.push(...emptyAsmFilesToDelete(changes));
   changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { changes: changes.filter((c) => c.before === null || c.after === null || !c.before.equals(c.after)), applied: applied.filter((fx) => !refused.has(fx)), skipped };
 }
@@ -191,7 +191,7 @@ function tidyUnsafeImport(parsed: ParsedGoFile): string {
 }
 
 /** A .s file with only comments and blank lines exists to allow bodyless funcs: once none is left in its package, it goes. */
-function emptyAsmFilesToDelete(base: string, changes: FileChange[]): FileChange[] {
+function emptyAsmFilesToDelete(changes: FileChange[]): FileChange[] {
   const out: FileChange[] = [];
   const dirs = new Set(changes.filter((c) => c.file.endsWith('.go') && c.after).map((c) => dirname(c.path)));
   for (const dir of dirs) {
