@@ -3,7 +3,7 @@
 // API replacement (behind a build-tag guard when it needs a newer Go), a
 // vendored copy of a pure std symbol — else a manual diagnostic that says why.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { varsWrittenByStd } from '../catalog/writes.js';
 import { FAILING } from '../judge/verdict.js';
@@ -249,12 +249,7 @@ function guarded(ctx: Context, s: Sites, sig: FuncSignature, rw: Rewrite, minor:
   const pullFile = siblingFile(s.declFile.rel, `${local.toLowerCase()}_linkname`);
   const replacementFile = siblingFile(s.declFile.rel, `${local.toLowerCase()}_go1${minor}`);
   const head = declHead(s.declFile, s.decl);
-  const doc = text
-    .slice(head.docStart, s.declFile.parsed.source.lineStart(s.decl.start))
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !/^\/\/go:[a-z_]+\b/.test(l));
-  while (doc[doc.length - 1] === '//') doc.pop();
+  const { doc } = head;
   // gofmt's layout: the doc text, then `//`, then the directives.
   const comments = (directives: string[]): string[] => [...doc, ...(doc.length && directives.length ? ['//'] : []), ...directives];
 
@@ -329,18 +324,12 @@ function initialisedVar(ctx: Context): Outcome {
  */
 function writerOf(ctx: Context, s: Sites): string | null {
   const dir = dirname(s.declFile.rel);
-  const sources = ctx.options.sources;
-  const names = sources
-    ? [...sources.keys()].filter((n) => dirname(n) === dir).map((n) => n.slice(n.lastIndexOf('/') + 1))
-    : readdirSync(resolve(ctx.result.base, dir), { withFileTypes: true }).flatMap((e) => (e.isFile() ? [e.name] : []));
-  const files = names
-    .filter((n) => n.endsWith('.go') || n.endsWith('.s'))
-    .map((name) => {
-      const rel = dir === '.' ? name : `${dir}/${name}`;
-      let text = sources ? sources.get(rel)!.toString('utf8') : readFileSync(resolve(ctx.result.base, rel), 'utf8');
-      if (rel === s.file.rel) text = s.file.parsed.source.text.slice(0, s.directive.start) + s.file.parsed.source.text.slice(s.directive.end);
-      return { importPath: dir, name, text };
-    });
+  // The directive's own line is no write: the file is read without it.
+  const files = ctx.files.filesNear(s.declFile.rel).map((file) => ({
+    importPath: dir,
+    name: file.name,
+    text: file.rel === s.file.rel ? s.file.parsed.source.text.slice(0, s.directive.start) + s.file.parsed.source.text.slice(s.directive.end) : file.text,
+  }));
   const pkg = s.declFile.parsed.packageName ?? '';
   const written = varsWrittenByStd(files, { vars: new Map([[dir, new Set([ctx.f.localName!])]]), names: new Map([[dir, pkg]]) });
   return written.values().next().value ?? null;

@@ -22,6 +22,7 @@ export interface EditableFile {
 export class FileCache {
   private readonly files = new Map<string, EditableFile>();
   private readonly identifiers = new Map<string, Set<string>>();
+  private readonly directories = new Map<string, { name: string; rel: string; text: string }[]>();
   /** `sources`: file contents by relative path, used instead of the disk (in-memory fixing). */
   constructor(
     readonly base: string,
@@ -42,6 +43,29 @@ export class FileCache {
 
 
   /**
+   * The Go and assembly files of the directory of `rel` (any build constraint),
+   * with their texts: read once per directory, from the in-memory sources when
+   * there are some.
+   */
+  filesNear(rel: string): { name: string; rel: string; text: string }[] {
+    const dir = dirname(rel);
+    let files = this.directories.get(dir);
+    if (!files) {
+      const names = this.sources
+        ? [...this.sources.keys()].filter((n) => dirname(n) === dir).map((n) => n.slice(n.lastIndexOf('/') + 1))
+        : readdirSync(resolve(this.base, dir), { withFileTypes: true }).flatMap((e) => (e.isFile() ? [e.name] : []));
+      files = names
+        .filter((n) => n.endsWith('.go') || n.endsWith('.s'))
+        .map((name) => {
+          const path = dir === '.' ? name : `${dir}/${name}`;
+          return { name, rel: path, text: this.sources ? this.sources.get(path)!.toString('utf8') : readFileSync(resolve(this.base, path), 'utf8') };
+        });
+      this.directories.set(dir, files);
+    }
+    return files;
+  }
+
+  /**
    * Every identifier-like word of every Go file in the directory of `rel`,
    * whatever its build constraint (a superset of the package's names: a name
    * linkfix adds must clash with none of them on any platform).
@@ -51,12 +75,7 @@ export class FileCache {
     let words = this.identifiers.get(dir);
     if (!words) {
       words = new Set();
-      const texts = this.sources
-        ? [...this.sources].filter(([name]) => dirname(name) === dir && name.endsWith('.go')).map(([, b]) => b.toString('utf8'))
-        : readdirSync(resolve(this.base, dir))
-            .filter((n) => n.endsWith('.go'))
-            .map((n) => readFileSync(resolve(this.base, dir, n), 'utf8'));
-      for (const text of texts) for (const w of text.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []) words.add(w);
+      for (const f of this.filesNear(rel)) if (f.name.endsWith('.go')) for (const w of f.text.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []) words.add(w);
       this.identifiers.set(dir, words);
     }
     return words;
@@ -204,6 +223,8 @@ export const legalWithBody = (p: Pragma): boolean => !BODYLESS_ONLY.has(p.name);
 export interface DeclHead {
   /** Start of the first line of the doc comment, or of the declaration's line. */
   docStart: number;
+  /** The doc comment's text lines, without its directives and without a trailing bare `//` (gofmt drops it). */
+  doc: string[];
   pragmas: Pragma[];
 }
 
@@ -230,7 +251,13 @@ export function declHead(f: EditableFile, decl: GoDecl): DeclHead {
     }
     end = start - 1;
   }
-  return { docStart, pragmas };
+  const doc = text
+    .slice(docStart, f.parsed.source.lineStart(decl.start))
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('//') && !PRAGMA.test(l));
+  while (doc[doc.length - 1] === '//') doc.pop();
+  return { docStart, doc, pragmas };
 }
 
 /** The line start of `index`. */

@@ -154,12 +154,6 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
   const newFile = join(dirname(input.declFile.rel), `${f.localName!.toLowerCase()}_from_std${constraintSuffix(input.declFile.rel)}.go`);
   const own = ownConstraint(input.declFile.parsed);
   const head = declHead(input.declFile, input.decl);
-  const doc = input.declFile.parsed.source.text
-    .slice(head.docStart, input.declFile.parsed.source.lineStart(input.decl.start))
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('//') && !/^\/\/go:[a-z_]+\b/.test(l));
-  while (doc[doc.length - 1] === '//') doc.pop();
   const content = [
     ...copyrightOf(root.file.text),
     `// Code below is copied from ${f.target.importPath} (${root.file.name}) of ${version} by linkfix:`,
@@ -169,7 +163,7 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
     `package ${input.declFile.parsed.packageName}`,
     '',
     ...importBlock([...imports].sort()),
-    ...closure.flatMap((d, i) => [...(i === 0 ? doc : []), ...declText(d, i === 0 ? f.localName! : d.name).split('\n'), '']),
+    ...closure.flatMap((d, i) => [...(i === 0 ? head.doc : []), ...declText(d, i === 0 ? f.localName! : d.name).split('\n'), '']),
   ];
   // The declaration goes with its doc comment (which moves into the copy) and its pragmas; so does the directive.
   const removed: [number, number][] = [[head.docStart, input.decl.end], ...head.pragmas.map((p): [number, number] => [p.start, p.end])];
