@@ -121,15 +121,47 @@ function nameConstraint(name) {
   return {};
 }
 
-function compiledOn(name, expr, platform) {
+/**
+ * Whether a file is compiled for `platform`. By default gc and every release
+ * tag are set, cgo is off (cross builds run with CGO_ENABLED=0) and custom tags
+ * are unset; `release` (a Go minor) sets go1.1…go1.<release> only, `cgo` and
+ * `custom` (tag → set) override the rest.
+ */
+function compiledOn(name, expr, platform, { release = Infinity, cgo = false, custom = new Set() } = {}) {
   const [goos, goarch] = platform.split('/');
   const fromName = nameConstraint(name);
   const osMatches = (want) => want === goos || (want === 'linux' && goos === 'android') || (want === 'solaris' && goos === 'illumos') || (want === 'darwin' && goos === 'ios');
   if (fromName.goos && !osMatches(fromName.goos)) return false;
   if (fromName.goarch && fromName.goarch !== goarch) return false;
   if (!expr) return true;
-  // gc and every release tag are set; cgo is off (cross builds run with CGO_ENABLED=0); custom tags are unset.
-  return evalExpression(expr, (tag) => osMatches(tag) || tag === goarch || (tag === 'unix' && UNIX_OS.has(goos)) || tag === 'gc' || /^go1\.\d+$/.test(tag));
+  return evalExpression(expr, (tag) => {
+    const minor = /^go1\.(\d+)$/.exec(tag)?.[1];
+    if (minor !== undefined) return Number(minor) <= release;
+    return osMatches(tag) || tag === goarch || (tag === 'unix' && UNIX_OS.has(goos)) || tag === 'gc' || (tag === 'cgo' && cgo) || custom.has(tag);
+  });
+}
+
+/**
+ * Whether some release from `oldest` to `newest` (Go minors) compiles a file on
+ * some port, with cgo on or off and any choice of its custom tags: a created
+ * file that none compiles is dead code.
+ */
+export function satisfiable(name, text, oldest, newest) {
+  const expr = buildExpression(text);
+  const tags = [...new Set(expr?.match(/[A-Za-z0-9_.]+/g) ?? [])]
+    .filter((t) => !KNOWN_OS.has(t) && !KNOWN_ARCH.has(t) && !/^go1\.\d+$/.test(t) && !['unix', 'gc', 'gccgo', 'cgo'].includes(t))
+    .slice(0, 10);
+  for (let release = oldest; release <= newest; release++) {
+    for (const platform of CROSS_PLATFORMS) {
+      for (const cgo of [false, true]) {
+        for (let bits = 0; bits < 1 << tags.length; bits++) {
+          const custom = new Set(tags.filter((_, i) => bits & (1 << i)));
+          if (compiledOn(name, expr, platform, { release, cgo, custom })) return true;
+        }
+      }
+    }
+  }
+  return false;
 }
 
 /**
@@ -224,6 +256,67 @@ export function newlyFailing(before, after, platform) {
   return lines;
 }
 
+// ---------------------------------------------------------------- go doc
+
+/**
+ * The exported API of `go doc -all` output: name → doc text, one entry per
+ * declared name (`F`, `(*T).M`, `type T`, `var A`; `package` for the package
+ * doc). A declaration is a line at column 0; its doc is the 4-space-indented
+ * lines under it.
+ */
+export function docEntries(text) {
+  const entries = new Map();
+  let names = null;
+  let doc = [];
+  const flush = () => {
+    if (names) for (const n of names) entries.set(n, doc.join('\n').trim());
+    names = null;
+    doc = [];
+  };
+  let inHeader = false;
+  for (const line of text.split('\n')) {
+    if (/^package \S+/.test(line)) { flush(); names = ['package']; inHeader = false; continue; }
+    if (/^(func|type|var|const) /.test(line)) {
+      flush();
+      names = declaredNames(line);
+      inHeader = true;
+      continue;
+    }
+    if (/^[A-Z][A-Z ]*$/.test(line)) { flush(); continue; } // CONSTANTS, FUNCTIONS, …
+    if (!names) continue;
+    if (inHeader && (line.startsWith('\t') || /^[)}]/.test(line))) {
+      const grouped = /^\t(\w+(?:, \w+)*)\b/.exec(line);
+      if (grouped && names.group) names.push(...grouped[1].split(', ').map((n) => `${names.group} ${n}`));
+      continue;
+    }
+    inHeader = false;
+    doc.push(line.startsWith('    ') ? line.slice(4) : line);
+  }
+  flush();
+  return entries;
+}
+
+function declaredNames(line) {
+  const fn = /^func (?:\((?:\w+ )?([^)]*)\) )?(\w+)/.exec(line);
+  if (fn) return [fn[1] ? `(${fn[1]}).${fn[2]}` : fn[2]];
+  const type = /^type (\w+)/.exec(line);
+  if (type) return [`type ${type[1]}`];
+  const [, kind, rest] = /^(var|const) (.*)$/.exec(line);
+  if (rest.startsWith('(')) return Object.assign([], { group: kind });
+  return (/^(\w+(?:, \w+)*)/.exec(rest)?.[1] ?? rest).split(', ').map((n) => `${kind} ${n}`);
+}
+
+/** How the exported API differs after the fix: names gone, names new, docs changed; one line each. */
+export function compareDocs(before, after) {
+  const lines = [];
+  for (const [name, doc] of before) {
+    if (!after.has(name)) lines.push(`${name} is gone from go doc`);
+    else if (after.get(name) !== doc) lines.push(`${name}: its doc comment changed:\n${doc}\n→\n${after.get(name)}`);
+  }
+  for (const name of after.keys()) if (!before.has(name)) lines.push(`${name} is new in go doc (nothing may be newly exported)`);
+  return lines;
+}
+
 // ---------------------------------------------------------------- fix results
 
 /** Per diagnostic, the applied fix's applicability, or manual. */
@@ -234,6 +327,39 @@ export function fixCounts(fixReport) {
     counts[applied ? applied.applicability : 'manual']++;
   }
   return counts;
+}
+
+/**
+ * Issue 15's measure: of the sites whose symbol has a public replacement (a
+ * class other than none in the rule table, `classOf(symbol)`), how many got an
+ * applied fix; the ones that did not, counted per symbol.
+ */
+export function ruleCoverage(fixReport, classOf) {
+  const coverage = { classed: 0, fixed: 0, unfixed: {} };
+  for (const d of fixReport.diagnostics) {
+    const symbol = d.target?.raw ?? '';
+    const cls = classOf(symbol);
+    if (!cls || cls === 'none') continue;
+    coverage.classed++;
+    if (d.fixes.some((f) => f.applied)) coverage.fixed++;
+    else coverage.unfixed[`${symbol} (${cls})`] = (coverage.unfixed[`${symbol} (${cls})`] ?? 0) + 1;
+  }
+  return coverage;
+}
+
+/** The coverage of all modules, as the lines the run prints. */
+export function renderCoverage(results) {
+  const total = { classed: 0, fixed: 0, unfixed: {} };
+  for (const r of results) {
+    if (!r.coverage) continue;
+    total.classed += r.coverage.classed;
+    total.fixed += r.coverage.fixed;
+    for (const [k, n] of Object.entries(r.coverage.unfixed)) total.unfixed[k] = (total.unfixed[k] ?? 0) + n;
+  }
+  const share = total.classed ? ((100 * total.fixed) / total.classed).toFixed(0) : '-';
+  const unfixed = Object.entries(total.unfixed).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return [`rule coverage: ${total.fixed} of ${total.classed} sites whose symbol has a public replacement (class other than none) got an automatic fix (${share}%)`,
+    ...(unfixed.length ? ['  without one:', ...unfixed.map(([k, n]) => `    ${String(n).padStart(3)}  ${k}`)] : [])].join('\n');
 }
 
 /**
@@ -413,6 +539,27 @@ async function runChecks(work, jobs) {
   return new Map(results);
 }
 
+/** `go doc -all` of every changed package on the host and on its platforms, as docEntries (null where go doc fails). */
+async function readDocs(work, packages) {
+  const jobs = [];
+  for (const [pkg, platforms] of packages) {
+    for (const platform of [HOST, ...platforms]) {
+      const [GOOS, GOARCH] = platform.split('/');
+      jobs.push(async () => {
+        const r = await run('go', ['doc', '-all', pkg === '.' ? '.' : `./${pkg}`], { cwd: work, env: { ...GO_ENV, GOTOOLCHAIN: TOOLCHAINS[0], GOOS, GOARCH } });
+        return [`${pkg}|${platform}`, r.code === 0 ? docEntries(r.stdout) : null];
+      });
+    }
+  }
+  return new Map(await pool(GO_JOBS, jobs));
+}
+
+/** The Go minor of the module's `go` line (1.16 when it has none, as the go command assumes). */
+function moduleGoMinor(work) {
+  const gomod = existsSync(join(work, 'go.mod')) ? readFileSync(join(work, 'go.mod'), 'utf8') : '';
+  return Number(/^go 1\.(\d+)/m.exec(gomod)?.[1] ?? 16);
+}
+
 async function gofmtUnclean(work, files) {
   const goFiles = files.filter((f) => f.endsWith('.go') && existsSync(join(work, f)));
   if (goFiles.length === 0) return new Set();
@@ -420,7 +567,7 @@ async function gofmtUnclean(work, files) {
   return new Set(r.stdout.split('\n').filter(Boolean));
 }
 
-async function runModule(entry, tmp, pinned, scanOnly) {
+async function runModule(entry, tmp, pinned, scanOnly, classOf) {
   const problems = []; // {kind, text}
   const dl = await run('go', ['mod', 'download', '-json', entry.spec], { cwd: tmp, env: GO_ENV });
   let pristine;
@@ -461,6 +608,7 @@ async function runModule(entry, tmp, pinned, scanOnly) {
   const jobs = checkJobs(packages);
   const before = await runChecks(work, jobs);
   const fmtBefore = await gofmtUnclean(work, changes.map((c) => c.file));
+  const docsBefore = await readDocs(work, packages);
 
   // After: the fix exactly as linkfix wrote it.
   for (const c of changes) {
@@ -477,10 +625,27 @@ async function runModule(entry, tmp, pinned, scanOnly) {
     }
   }
   const fmtAfter = await gofmtUnclean(work, changes.map((c) => c.file));
+  const docsAfter = await readDocs(work, packages);
 
   const regressions = compareChecks(before, after).map((r) => ({ ...r, fixes: fixesIn(fixReport, r.pkg, r.output, work) }));
   for (const file of fmtAfter) {
     if (!fmtBefore.has(file)) regressions.push({ pkg: packageDir(file), toolchain: 'gofmt', platform: '', check: 'gofmt', output: `${file} is not gofmt-clean after the fix`, fixes: fixesIn(fixReport, packageDir(file)) });
+  }
+
+  // The exported API keeps its names and doc comments (a doc comment left behind documents the next declaration).
+  for (const [key, was] of docsBefore) {
+    if (!was) continue;
+    const [pkg, platform] = key.split('|');
+    const now = docsAfter.get(key);
+    const lines = now ? compareDocs(was, now) : ['go doc fails after the fix'];
+    if (lines.length) regressions.push({ pkg, toolchain: TOOLCHAINS[0], platform, check: 'go doc', output: lines.join('\n'), fixes: fixesIn(fixReport, pkg) });
+  }
+  // A created file that no supported release compiles on any port is dead code.
+  const oldest = moduleGoMinor(work);
+  const newest = Math.max(...TOOLCHAINS.map((t) => Number(/^go1\.(\d+)/.exec(t)[1])));
+  for (const c of changes) {
+    if (c.kind !== 'created' || satisfiable(c.file.split('/').at(-1), fixed.get(c.file).toString('utf8'), oldest, newest)) continue;
+    regressions.push({ pkg: packageDir(c.file), toolchain: '', platform: '', check: 'constraint', output: `${c.file}: no release from go1.${oldest} to go1.${newest} compiles it on any port, with any tags`, fixes: fixesIn(fixReport, packageDir(c.file)) });
   }
 
   // A fix that changed nothing leaves the tree as scanned: a second run and a second scan would see the same input.
@@ -497,7 +662,7 @@ async function runModule(entry, tmp, pinned, scanOnly) {
   }
 
   const testsNotRunnable = [...before].filter(([key, b]) => key.endsWith('|test') && !b.ok).map(([key, b]) => `${key.split('|').slice(0, 2).join(' ')}: ${b.output.split('\n')[0] ?? ''}`);
-  return { entry, counts, fix: fixCounts(fixReport), changes, packages, before, after, regressions, problems, secondRun, testsNotRunnable };
+  return { entry, counts, fix: fixCounts(fixReport), coverage: ruleCoverage(fixReport, classOf), changes, packages, before, after, regressions, problems, secondRun, testsNotRunnable };
 }
 
 // ---------------------------------------------------------------- output
@@ -571,6 +736,8 @@ async function main(argv) {
   }
   const entries = parseModules(readFileSync(MODULES_FILE, 'utf8')).filter((e) => options.only.length === 0 || options.only.some((o) => e.spec.includes(o)));
   const table = existsSync(TABLE_FILE) ? JSON.parse(readFileSync(TABLE_FILE, 'utf8')) : {};
+  const { replacementFor } = await import(pathToFileURL(join(ROOT, 'dist/rules/replacements.js')).href);
+  const classOf = (symbol) => replacementFor(symbol)?.class;
   const tmp = mkdtempSync(join(tmpdir(), 'linkfix-corpus-'));
   const started = Date.now();
   const results = [];
@@ -582,7 +749,7 @@ async function main(argv) {
       const t0 = Date.now();
       process.stderr.write(`corpus: ${entry.spec} ...`);
       try {
-        const r = await runModule(entry, tmp, options.update ? undefined : table[entry.spec], options.scanOnly);
+        const r = await runModule(entry, tmp, options.update ? undefined : table[entry.spec], options.scanOnly, classOf);
         if (options.update) { table[entry.spec] = r.counts; r.problems = r.problems.filter((p) => p.kind !== 'pinned table'); }
         results.push(r);
         process.stderr.write(` ${r.changes.length} files changed, ${r.packages.size} packages checked, ${r.regressions.length} regressions (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
@@ -602,6 +769,7 @@ async function main(argv) {
     console.log(`corpus: wrote ${relative(process.cwd(), TABLE_FILE)}`);
   }
   console.log(renderTable(results));
+  if (!options.scanOnly) console.log(`\n${renderCoverage(results)}`);
   const notRunnable = results.flatMap((r) => (r.testsNotRunnable ?? []).map((t) => `  ${r.entry.spec} ${t}`));
   if (notRunnable.length) console.log(`\ntests that do not pass here before the fix (so they cannot regress):\n${notRunnable.join('\n')}`);
   const slowest = results.flatMap((r) => ['before', 'after'].flatMap((when) => [...(r[when] ?? [])].map(([key, c]) => ({ what: `${r.entry.spec} ${key.replaceAll('|', ' ')} (${when})`, seconds: c.seconds }))))

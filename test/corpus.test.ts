@@ -18,6 +18,10 @@ interface CorpusScript {
   checkSummary(before: Checks, after: Checks, toolchain: string, check: string): string;
   fixCounts(report: unknown): { safe: number; unsafe: number; manual: number };
   fixesIn(report: unknown, pkgDir: string, output?: string, work?: string): string[];
+  satisfiable(name: string, text: string, oldest: number, newest: number): boolean;
+  docEntries(text: string): Map<string, string>;
+  compareDocs(before: Map<string, string>, after: Map<string, string>): string[];
+  ruleCoverage(report: unknown, classOf: (symbol: string) => string | undefined): { classed: number; fixed: number; unfixed: Record<string, number> };
 }
 // A plain .mjs script: imported by a computed name so the type checker takes the interface above.
 const scriptPath = '../scripts/corpus.mjs';
@@ -133,5 +137,82 @@ describe('after the fix', () => {
     expect(corpus.fixesIn(report, 'pkg/sync', '# gvisor.dev/gvisor/pkg/gohacks\npkg/gohacks/l.go:51:6: can only use //go:noescape', '/w'))
       .toEqual(['pkg/sync/r.go:3: unsafe: fastrand', 'pkg/gohacks/l.go:3: unsafe: nanotime']);
     expect(corpus.fixesIn(report, 'other', '    /w/other/o_test.go:63')).toEqual(['other/o.go:3: unsafe: memhash']);
+  });
+});
+
+describe('a created file compiles somewhere', () => {
+  it.each([
+    ['p_linkname.go', '//go:build !go1.23\n\npackage p\n', 21, 27, true],
+    ['p_linkname.go', '//go:build !go1.22 && go1.23\n\npackage p\n', 21, 27, false],
+    ['p_linkname.go', '//go:build !go1.23\n\npackage p\n', 23, 27, false],
+    ['p_linkname.go', '//go:build purego && !go1.23\n\npackage p\n', 21, 27, true],
+    ['p_linkname.go', '//go:build cgo && windows\n\npackage p\n', 21, 27, true],
+    ['p_linkname_linux.go', '//go:build windows\n\npackage p\n', 21, 27, false],
+    ['p_fixed_arm64.go', 'package p\n', 21, 27, true],
+  ])('%s %j with go1.%i to go1.%i: %s', (name, text, oldest, newest, want) => {
+    expect(corpus.satisfiable(name, text, oldest, newest)).toBe(want);
+  });
+});
+
+describe('go doc -all before and after', () => {
+  const doc = [
+    'package p // import "example.com/p"',
+    '',
+    'Package p does things.',
+    '',
+    'VARIABLES',
+    '',
+    'var (',
+    '\tA    = 1',
+    '\tB, C = 2, 3',
+    ')',
+    '    A group.',
+    '',
+    'FUNCTIONS',
+    '',
+    'func Fastrandn(n uint32) uint32',
+    '    Fastrandn returns a pseudorandom uint32 in [0,n).',
+    '',
+    'TYPES',
+    '',
+    'type T struct{ A int }',
+    '',
+    'func (t *T) M(a, b int) (int, error)',
+    '    M is a method.',
+    '',
+    '    Second paragraph.',
+    '',
+  ].join('\n');
+  it('reads one entry per exported name with its doc text', () => {
+    expect([...corpus.docEntries(doc)]).toEqual([
+      ['package', 'Package p does things.'],
+      ['var A', 'A group.'],
+      ['var B', 'A group.'],
+      ['var C', 'A group.'],
+      ['Fastrandn', 'Fastrandn returns a pseudorandom uint32 in [0,n).'],
+      ['type T', ''],
+      ['(*T).M', 'M is a method.\n\nSecond paragraph.'],
+    ]);
+  });
+  it('reports a doc comment left behind, a name gone and a name new; parameter names may change', () => {
+    const before = corpus.docEntries(doc);
+    const renamed = doc.replace('func Fastrandn(n uint32) uint32', 'func Fastrandn(x uint32) uint32');
+    expect(corpus.compareDocs(before, corpus.docEntries(renamed))).toEqual([]);
+    const leftBehind = doc.replace('    Fastrandn returns a pseudorandom uint32 in [0,n).\n', '').replace('type T struct{ A int }\n', 'type T struct{ A int }\n    Fastrandn returns a pseudorandom uint32 in [0,n).\n');
+    expect(corpus.compareDocs(before, corpus.docEntries(leftBehind))).toEqual([
+      'Fastrandn: its doc comment changed:\nFastrandn returns a pseudorandom uint32 in [0,n).\n→\n',
+      'type T: its doc comment changed:\n\n→\nFastrandn returns a pseudorandom uint32 in [0,n).',
+    ]);
+    const swapped = doc.replace('func (t *T) M(a, b int) (int, error)', 'func (t *T) MStart(a, b int) (int, error)');
+    expect(corpus.compareDocs(before, corpus.docEntries(swapped))).toEqual(['(*T).M is gone from go doc', '(*T).MStart is new in go doc (nothing may be newly exported)']);
+  });
+});
+
+describe('rule coverage', () => {
+  const site = (raw: string, applied: boolean): unknown => ({ target: { raw }, fixes: applied ? [{ applied: true }] : [] });
+  it('counts the sites whose symbol has a public replacement, and which of them got a fix', () => {
+    const classes: Record<string, string> = { 'runtime.fastrandn': 'adapter', 'runtime.nanotime': 'semantic-difference', 'runtime.procPin': 'none' };
+    const report = { diagnostics: [site('runtime.fastrandn', true), site('runtime.nanotime', false), site('runtime.nanotime', false), site('runtime.procPin', false), site('dlopen', false)] };
+    expect(corpus.ruleCoverage(report, (s) => classes[s])).toEqual({ classed: 3, fixed: 1, unfixed: { 'runtime.nanotime (semantic-difference)': 2 } });
   });
 });

@@ -13,6 +13,7 @@ import { fixSource } from '../src/fix/fix-source.js';
 import { plan } from '../src/fix/plan.js';
 import { judgeScan } from '../src/judge/judge.js';
 import { scanSync } from '../src/scan/scan.js';
+import { REPLACEMENTS, replacementFor } from '../src/rules/replacements.js';
 import { tempDir } from './helpers.js';
 
 interface Case {
@@ -462,4 +463,15 @@ test.each([
   const judged = await judgeScan(scanSync([dir], { base: dir }), { go: '1.26', useLocalGo: false });
   const ncpu = plan(judged, { goroot: () => null }).diagnostics.filter((d) => d.finding.localName === 'ncpu');
   expect(ncpu.map((d) => d.fixes[0]!.applicability)).toEqual([applicability]);
+});
+
+test('the rule table classes each symbol as the reference does: a public replacement is named for every class but none, and what to restructure for none', () => {
+  for (const [symbol, r] of Object.entries(REPLACEMENTS)) {
+    if (r.rewrite ?? r.initialise) expect([symbol, r.class]).not.toEqual([symbol, undefined]);
+    if (r.class === 'none') expect([symbol, r.note]).toEqual([symbol, expect.any(String)]);
+    else expect([symbol, r.use]).not.toEqual([symbol, expect.stringMatching(/^no public/)]);
+  }
+  expect(replacementFor('reflect.(*rtype).Name')).toMatchObject({ class: 'adapter', use: 'the Name method of a reflect.Type' });
+  expect(replacementFor('strings.ToUpper')).toMatchObject({ class: 'drop-in' });
+  expect(replacementFor('runtime.mapaccess2_faststr')).toMatchObject({ class: 'semantic-difference' });
 });

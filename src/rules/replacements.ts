@@ -8,9 +8,18 @@
 
 import { splitSymbol } from '../parse/directive.js';
 
+/**
+ * How exact the public replacement is (the reference's classes): the same
+ * behaviour for every input, a mechanical conversion with the same result, a
+ * stated difference, or no public equivalent (the code must be restructured).
+ */
+export type ReplacementClass = 'drop-in' | 'adapter' | 'semantic-difference' | 'none';
+
 export interface Replacement {
   /** What to use instead. */
   use: string;
+  /** Absent for a symbol the reference does not class. */
+  class?: ReplacementClass;
   /** First Go release that has it, when that matters. */
   since?: string;
   /** How behaviour differs, or why there is no automatic form. */
@@ -136,6 +145,39 @@ const ABS_TOP = 'the last 306 days of the uint64 range (in the year 292277026854
 const JSON_TABLE = (rule: string): string =>
   `declare it as the std does, var x [utf8.RuneSelf]bool (128 entries: a longer local array let indexes past 127 read other memory, a copy panics on them), with x[b] true for 0x20 <= b < 0x80 where ${rule}; from Go 1.27 (encoding/json/v2 by default) the pull links to an all-false table of its own`;
 // Advice for pulls with no automatic form: the closest public API and what to restructure.
+const MAP_READ: Replacement = {
+  use: 'm[k] (comma-ok for mapaccess2) for a static type; reflect.Value.MapIndex(k) and IsValid for a dynamic one',
+  class: 'semantic-difference',
+  note: 'the public forms return a copy of the value, not a pointer into the map\'s storage; MapIndex gives an invalid Value for a missing key where mapaccess1 points at a shared zero value; large values may allocate',
+};
+const MAP_WRITE: Replacement = {
+  use: 'm[k] = v for a static type; reflect.Value.SetMapIndex(k, v) for a dynamic one',
+  class: 'semantic-difference',
+  note: 'the value must exist before the call and there is no slot to write in place: store pointers in the map to mutate values in place',
+};
+const MAP_ITER: Replacement = {
+  use: 'range, or maps.All (1.23); for a dynamic type reflect.Value.MapRange with SetIterKey/SetIterValue and MapIter.Reset (1.18)',
+  class: 'semantic-difference',
+  note: 'keys and values are copied: there are no pointers into the map; the Go team asked for reflect or the maps package',
+};
+const MAKE_MAP: Replacement = { use: 'make(map[K]V, hint), or reflect.MakeMapWithSize(t, hint).UnsafePointer() (1.9) for a dynamic type', class: 'adapter', note: 'the runtime form\'s caller-supplied map header is dropped; reflect needs a reflect.Type' };
+const FUNC_INFO: Replacement = {
+  use: 'runtime.FuncForPC(pc) with Entry, FileLine and Name, or runtime.CallersFrames',
+  class: 'adapter',
+  note: 'funcInfo becomes *runtime.Func, nil when the pc is unknown; line becomes int and there is no strict flag; for a pc in inlined code FuncForPC names the inlined callee with the outer function\'s entry, while CallersFrames understands inlining',
+};
+const HASH_ANY: Replacement = {
+  use: 'hash/maphash.Comparable[any](seed, v) (1.24)',
+  class: 'semantic-difference',
+  note: 'h has no public equivalent (write it into a maphash.Hash first to keep chained hashing); an unhashable dynamic type panics in both; v may escape to the heap',
+};
+const POOL_CLEANUP: Replacement = {
+  use: 'a per-GC hook through runtime.AddCleanup (1.24) or a finalizer that re-arms itself; or a sync.Pool',
+  class: 'semantic-difference',
+  note: 'the pull replaces the runtime\'s only pool-cleanup hook (chain sync.poolCleanup or every sync.Pool stops being cleared); the hook runs with the world stopped at the start of a GC, cleanups and finalizers later on another goroutine',
+};
+/** reflect.(*rtype) methods, pushed from reflect: the same method of reflect.Type. */
+const RTYPE_METHOD = /^reflect\.\(\*rtype\)\.(\w+)$/;
 const TYPED_COPY = 'reflect.Copy(reflect.SliceAt(t, dst, n), reflect.SliceAt(t, src, m)), or copy for a static type';
 const TYPED_COPY_NOTE = 'the same barrier-aware copy, returning the shorter length; it needs the element\'s reflect.Type instead of the runtime\'s type pointer (keep reflect.Type values: TypeOf, TypeFor); before Go 1.23, NewAt(SliceOf(t), header) gives the slices';
 const PIN = 'nothing public disables preemption or tells the P: for sharding, take a shard token from a sync.Pool or pick a random shard (math/rand/v2); for per-P caches, use sync.Pool';
@@ -147,34 +189,46 @@ const WRITE_BARRIER = 'the atomics do the write barrier for ordinary pointer sto
 /** A reflect.Type is an interface; the std function takes the *abi.Type inside it. */
 const DECLARED_TYPE = 'the pull passes a reflect.Type where the std function takes the *abi.Type it holds, so as declared it reads the interface\'s method table as the type and never worked';
 
+const TYPED_MOVE: Replacement = {
+  use: 'reflect.NewAt(t, dst).Elem().Set(reflect.NewAt(t, src).Elem())',
+  class: 'adapter',
+  note: `only when the local declaration takes a reflect.Type; ${DECLARED_TYPE} (it writes into the type's read-only memory: a fault); a nil dst or src panics in reflect, where the runtime does nothing for a zero-size type`,
+  rewrite: { params: ['reflect.Type', 'unsafe.Pointer', 'unsafe.Pointer'], results: [], imports: ['reflect'], body: ['{reflect}.NewAt($0, $1).Elem().Set({reflect}.NewAt($0, $2).Elem())'], applicability: 'unsafe' },
+};
+
 export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
-  'runtime.fastrand': { use: 'math/rand/v2.Uint32()', since: '1.22', note: 'the Go team: "Code should migrate to math/rand/v2.Uint64"', rewrite: rand([], ['uint32'], '{rand}.Uint32()', 'safe') },
+  'runtime.fastrand': { class: 'drop-in', use: 'math/rand/v2.Uint32()', since: '1.22', note: 'the Go team: "Code should migrate to math/rand/v2.Uint64"', rewrite: rand([], ['uint32'], '{rand}.Uint32()', 'safe') },
   'runtime.fastrandn': {
+    class: 'adapter',
     use: 'the runtime\'s multiply-shift over math/rand/v2.Uint32()',
     since: '1.22',
     note: 'exact: fastrandn computes the same over the same generator, and gives 0 for n == 0, where rand.Uint32N panics',
     rewrite: rand(['uint32'], ['uint32'], RANDN, 'safe'),
   },
-  'runtime.fastrand64': { use: 'math/rand/v2.Uint64()', since: '1.22', note: 'the same runtime generator', rewrite: rand([], ['uint64'], '{rand}.Uint64()', 'safe') },
-  'runtime.cheaprand': { use: 'math/rand/v2.Uint32()', since: '1.22', note: CHEAP, rewrite: rand([], ['uint32'], '{rand}.Uint32()', 'unsafe') },
-  'runtime.cheaprandn': { use: 'the runtime\'s multiply-shift over math/rand/v2.Uint32()', since: '1.22', note: `${CHEAP}; 0 for n == 0, as before`, rewrite: rand(['uint32'], ['uint32'], RANDN, 'unsafe') },
-  'runtime.cheaprand64': { use: 'math/rand/v2.Int64()', since: '1.22', note: `${CHEAP}; the range stays [0, 2^63)`, rewrite: rand([], ['int64'], '{rand}.Int64()', 'unsafe') },
+  'runtime.fastrand64': { class: 'drop-in', use: 'math/rand/v2.Uint64()', since: '1.22', note: 'the same runtime generator', rewrite: rand([], ['uint64'], '{rand}.Uint64()', 'safe') },
+  'runtime.cheaprand': { class: 'semantic-difference', use: 'math/rand/v2.Uint32()', since: '1.22', note: CHEAP, rewrite: rand([], ['uint32'], '{rand}.Uint32()', 'unsafe') },
+  'runtime.cheaprandn': { class: 'semantic-difference', use: 'the runtime\'s multiply-shift over math/rand/v2.Uint32()', since: '1.22', note: `${CHEAP}; 0 for n == 0, as before`, rewrite: rand(['uint32'], ['uint32'], RANDN, 'unsafe') },
+  'runtime.cheaprand64': { class: 'semantic-difference', use: 'math/rand/v2.Int64()', since: '1.22', note: `${CHEAP}; the range stays [0, 2^63)`, rewrite: rand([], ['int64'], '{rand}.Int64()', 'unsafe') },
   'runtime.nanotime': {
+    class: 'semantic-difference',
     use: 'time.Since(start) with a package-level start = time.Now(), plus start\'s monotonic reading (from process start)',
     note: `the same monotonic clock, but it counts from process start, not the runtime's epoch; ${SYNCTEST}`,
     rewrite: { params: [], results: ['int64'], imports: ['strings', 'time'], body: [SINCE_START], after: START, applicability: 'unsafe' },
   },
   'runtime.nanotime1': {
+    class: 'semantic-difference',
     use: 'time.Since(start) with a package-level start = time.Now(), plus start\'s monotonic reading (from process start)',
     note: `the same OS monotonic clock that nanotime1 reads, but it counts from process start, not the runtime's epoch; ${SYNCTEST}`,
     rewrite: { params: [], results: ['int64'], imports: ['strings', 'time'], body: [SINCE_START], after: START, applicability: 'unsafe' },
   },
   'time.runtimeNano': {
+    class: 'semantic-difference',
     use: 'time.Since(start) with a package-level start = time.Now(), plus start\'s monotonic reading (from process start)',
     note: `the same monotonic clock, but it counts from process start; ${SYNCTEST}`,
     rewrite: { params: [], results: ['int64'], imports: ['strings', 'time'], body: [SINCE_START], after: START, applicability: 'unsafe' },
   },
   'time.now': {
+    class: 'adapter',
     use: 'time.Now()',
     note: `sec and nsec read the same wall clock; mono counts from process start instead of the runtime's epoch; ${SYNCTEST}`,
     rewrite: {
@@ -187,21 +241,25 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
     },
   },
   'time.absDate': {
+    class: 'adapter',
     use: 'the date of time.Unix(…).UTC(), within the abs value\'s 400-year cycle',
     note: `the same date for every abs with full == true; with full == false Go 1.21–1.23 left month and day 0, and the rewrite fills them in, as Go 1.24+ does; ${ABS_TOP}`,
     rewrite: { params: ['uint64', 'bool'], results: ['int', 'time.Month', 'int', 'int'], imports: ['time'], body: ['return {local}Date($0)'], after: [ABS_DATE], applicability: 'unsafe' },
   },
   'time.absClock': {
+    class: 'adapter',
     use: 'the clock of time.Unix(abs % 86400, 0).UTC()',
     note: `the same hour, minute and second for every abs, except that ${ABS_TOP}`,
     rewrite: { params: ['uint64'], results: ['int', 'int', 'int'], imports: ['time'], body: ['return {time}.Unix(int64($0%86400), 0).UTC().Clock()'], applicability: 'unsafe' },
   },
   'runtime.walltime': {
+    class: 'adapter',
     use: 'time.Now()',
     note: `the same wall clock, except that ${SYNCTEST}`,
     rewrite: { params: [], results: ['int64', 'int32'], imports: ['time'], body: ['t := {time}.Now()', 'return t.Unix(), int32(t.Nanosecond())'], applicability: 'unsafe' },
   },
   'runtime.memhash': {
+    class: 'semantic-difference',
     use: 'a hash/maphash.Hash with a package-level seed, fed h and then the bytes',
     since: '1.19',
     note: HASH,
@@ -216,6 +274,7 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
     },
   },
   'runtime.strhash': {
+    class: 'semantic-difference',
     use: 'a hash/maphash.Hash with a package-level seed, fed h and then the string',
     since: '1.19',
     note: HASH,
@@ -230,107 +289,145 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
     },
   },
   'runtime.memhash32': {
+    class: 'semantic-difference',
     use: 'a hash/maphash.Hash with a package-level seed, fed h and then the 4 bytes',
     since: '1.19',
     note: `${HASH}; a nil p ${NIL_SLICE}`,
     rewrite: fixedWidthHash(4),
   },
   'runtime.memhash64': {
+    class: 'semantic-difference',
     use: 'a hash/maphash.Hash with a package-level seed, fed h and then the 8 bytes',
     since: '1.19',
     note: `${HASH}; a nil p ${NIL_SLICE}`,
     rewrite: fixedWidthHash(8),
   },
   'reflect.unsafe_New': {
+    class: 'adapter',
     use: 'reflect.New(t).UnsafePointer()',
     since: '1.18',
     note: `only when the local declaration takes a reflect.Type (a raw type pointer has no public conversion); ${DECLARED_TYPE} (it allocates a wrong-sized object); a nil Type panics with reflect's message`,
     rewrite: { params: ['reflect.Type'], results: ['unsafe.Pointer'], imports: ['reflect'], body: ['return {reflect}.New($0).UnsafePointer()'], applicability: 'unsafe', minGo: 18 },
   },
   'reflect.unsafe_NewArray': {
+    class: 'adapter',
     use: 'reflect.MakeSlice(reflect.SliceOf(t), n, n)',
     note: `only when the local declaration takes a reflect.Type; ${DECLARED_TYPE} (it runs out of memory); n < 0 panics with reflect's message`,
     rewrite: { params: ['reflect.Type', 'int'], results: ['unsafe.Pointer'], imports: ['reflect'], body: ['return {reflect}.MakeSlice({reflect}.SliceOf($0), $1, $1).UnsafePointer()'], applicability: 'unsafe', minGo: 18 },
   },
-  'reflect.typedmemmove': {
-    use: 'reflect.NewAt(t, dst).Elem().Set(reflect.NewAt(t, src).Elem())',
-    note: `only when the local declaration takes a reflect.Type; ${DECLARED_TYPE} (it writes into the type's read-only memory: a fault); a nil dst or src panics in reflect, where the runtime does nothing for a zero-size type`,
-    rewrite: { params: ['reflect.Type', 'unsafe.Pointer', 'unsafe.Pointer'], results: [], imports: ['reflect'], body: ['{reflect}.NewAt($0, $1).Elem().Set({reflect}.NewAt($0, $2).Elem())'], applicability: 'unsafe' },
-  },
+  'reflect.typedmemmove': TYPED_MOVE,
+  'runtime.typedmemmove': { use: TYPED_MOVE.use, class: 'adapter', note: 'the same barrier-aware copy; it needs the element\'s reflect.Type instead of the runtime\'s type pointer (keep reflect.Type values: TypeOf, TypeFor); for a static type T, *(*T)(dst) = *(*T)(src)' },
   'runtime.noescape': {
+    class: 'drop-in',
     use: 'unsafe.Add(nil, uintptr(p))',
     since: '1.17',
     note: 'the same uintptr round trip as the runtime\'s, which hides the pointer from escape analysis; written with unsafe.Add, go vet accepts it (the runtime\'s conversion back from uintptr it rejects)',
     rewrite: { params: ['unsafe.Pointer'], results: ['unsafe.Pointer'], imports: ['unsafe'], body: ['return {unsafe}.Add(nil, uintptr($0))'], applicability: 'safe', minGo: 17 },
   },
   'runtime.memmove': {
+    class: 'adapter',
     use: 'copy over two unsafe.Slice byte views',
     since: '1.17',
     note: `copy allows overlap and compiles to a call of the same memmove; n == 0 does nothing in both, nil or not; a nil pointer with n > 0 ${NIL_SLICE}, except memmove(nil, nil, n), which does nothing; ${STACK}`,
     rewrite: memRule(['unsafe.Pointer', 'unsafe.Pointer', 'uintptr'], [], 'copy({unsafe}.Slice((*byte)($0), $2), {unsafe}.Slice((*byte)($1), $2))', 17),
   },
   'runtime.memclrNoHeapPointers': {
+    class: 'adapter',
     use: 'clear over an unsafe.Slice byte view',
     since: '1.21',
     note: `clear of a byte slice compiles to a call of the same memclrNoHeapPointers; n == 0 does nothing in both, nil or not; a nil pointer with n > 0 ${NIL_SLICE}; ${STACK}`,
     rewrite: memRule(['unsafe.Pointer', 'uintptr'], [], 'clear({unsafe}.Slice((*byte)($0), $1))', 21),
   },
   'runtime.memequal': {
+    class: 'adapter',
     use: 'string == over two unsafe.Slice byte views (what bytes.Equal does)',
     since: '1.17',
     note: `the comparison compiles to a call of the same memequal, without allocating; size 0 is true in both, nil or not; a nil pointer with size > 0 ${NIL_SLICE}, except memequal(nil, nil, size), which is true; ${STACK}`,
     rewrite: memRule(['unsafe.Pointer', 'unsafe.Pointer', 'uintptr'], ['bool'], 'return string({unsafe}.Slice((*byte)($0), $2)) == string({unsafe}.Slice((*byte)($1), $2))', 17),
   },
   'runtime.growslice': {
+    class: 'semantic-difference',
     use: 'append or slices.Grow (1.21); for a dynamic type reflect.Value.Grow (1.20) and SetLen',
     note: 'the public forms zero the new elements growslice may leave unwritten, and Value.Grow needs an addressable Value; the growth policy is the same',
   },
   'runtime.mallocgc': {
+    class: 'semantic-difference',
     use: 'make([]byte, size) with unsafe.SliceData (1.20) when typ is nil; otherwise reflect.New(t).UnsafePointer() (1.18)',
     note: 'memory is always zeroed (needzero=false has no public form), and the caller needs a reflect.Type instead of the runtime\'s type pointer',
   },
-  'runtime.typedslicecopy': { use: TYPED_COPY, since: '1.23', note: TYPED_COPY_NOTE },
-  'reflect.typedslicecopy': { use: TYPED_COPY, since: '1.23', note: TYPED_COPY_NOTE },
+  'runtime.typedslicecopy': { class: 'adapter', use: TYPED_COPY, since: '1.23', note: TYPED_COPY_NOTE },
+  'reflect.typedslicecopy': { class: 'adapter', use: TYPED_COPY, since: '1.23', note: TYPED_COPY_NOTE },
   'runtime.throw': {
+    class: 'semantic-difference',
     use: 'panic(s), or a message to os.Stderr and os.Exit(2)',
     note: 'throw cannot be recovered, skips deferred calls and prints "fatal error:" with every goroutine\'s stack; panic can be recovered and runs defers; os.Exit skips defers and prints no stack',
   },
-  'runtime.getg': { use: 'no public equivalent', note: 'getg is a compiler intrinsic with no symbol; reading g needs assembly: pass state explicitly (a context.Context, a parameter) instead of keying it by goroutine' },
-  'runtime.stopTheWorld': { use: 'no public equivalent', note: STW },
-  'runtime.startTheWorld': { use: 'no public equivalent', note: STW },
-  'runtime.firstmoduledata': { use: 'no public equivalent', note: MODULEDATA },
-  'runtime.lastmoduledatap': { use: 'no public equivalent', note: MODULEDATA },
-  'runtime.moduledataverify1': { use: 'no public equivalent', note: MODULEDATA },
-  'runtime.writeBarrier': { use: 'sync/atomic: atomic.Pointer[T] (1.19), StorePointer, CompareAndSwapPointer', note: WRITE_BARRIER },
-  'runtime.atomicwb': { use: 'sync/atomic: atomic.Pointer[T] (1.19), StorePointer, CompareAndSwapPointer', note: WRITE_BARRIER },
-  'reflect.resolveTypeOff': { use: 'no public equivalent', note: 'walk types through reflect.Type instead: Elem, Key, Field(i).Type, In, Out, Method(i).Type' },
-  'reflect.typelinks': { use: 'no public equivalent', note: 'no public API lists the program\'s types: keep an explicit registry (a map filled from init functions, as gob.Register does) or generate the code' },
-  'plugin.pluginsMu': { use: 'no public equivalent', note: 'plugin.Open already serialises itself; guard your own state with a mutex of your own' },
-  'runtime.mapiterinit': { use: 'reflect.Value.MapRange, maps.All or a plain range', note: 'the Go team: "use reflect or the maps package"' },
-  'runtime.mapiternext': { use: 'reflect.Value.MapRange, maps.All or a plain range' },
+  'runtime.getg': { class: 'none', use: 'no public equivalent', note: 'getg is a compiler intrinsic with no symbol; reading g needs assembly: pass state explicitly (a context.Context, a parameter) instead of keying it by goroutine' },
+  'runtime.stopTheWorld': { class: 'none', use: 'no public equivalent', note: STW },
+  'runtime.startTheWorld': { class: 'none', use: 'no public equivalent', note: STW },
+  'runtime.firstmoduledata': { class: 'none', use: 'no public equivalent', note: MODULEDATA },
+  'runtime.lastmoduledatap': { class: 'none', use: 'no public equivalent', note: MODULEDATA },
+  'runtime.moduledataverify1': { class: 'none', use: 'no public equivalent', note: MODULEDATA },
+  'runtime.writeBarrier': { class: 'none', use: 'sync/atomic: atomic.Pointer[T] (1.19), StorePointer, CompareAndSwapPointer', note: WRITE_BARRIER },
+  'runtime.atomicwb': { class: 'none', use: 'sync/atomic: atomic.Pointer[T] (1.19), StorePointer, CompareAndSwapPointer', note: WRITE_BARRIER },
+  'reflect.resolveTypeOff': { class: 'none', use: 'no public equivalent', note: 'walk types through reflect.Type instead: Elem, Key, Field(i).Type, In, Out, Method(i).Type' },
+  'reflect.typelinks': { class: 'none', use: 'no public equivalent', note: 'no public API lists the program\'s types: keep an explicit registry (a map filled from init functions, as gob.Register does) or generate the code' },
+  'plugin.pluginsMu': { class: 'none', use: 'no public equivalent', note: 'plugin.Open already serialises itself; guard your own state with a mutex of your own' },
+  'runtime.mapiterinit': { class: 'semantic-difference', use: 'reflect.Value.MapRange, maps.All or a plain range', note: 'the Go team: "use reflect or the maps package"' },
+  'runtime.mapiternext': { class: 'semantic-difference', use: 'reflect.Value.MapRange, maps.All or a plain range' },
   'runtime.getAuxv': { use: 'golang.org/x/sys/unix.Auxv()' },
   'runtime.ncpu': {
+    class: 'drop-in',
     use: 'runtime.NumCPU()',
     note: 'NumCPU returns the runtime\'s ncpu, which is set once at start-up, before any package is initialised (from Go 1.25 the pulled var silently reads 0); if the package writes the var, read runtime.NumCPU() where it is read instead and drop the writes: they reached the runtime\'s variable',
     initialise: { type: 'int32', imports: ['runtime'], value: 'int32({runtime}.NumCPU())', applicability: 'safe' },
   },
-  'runtime.procPin': { use: 'no public equivalent', note: PIN },
-  'runtime.procUnpin': { use: 'no public equivalent', note: PIN },
-  'sync.runtime_procPin': { use: 'no public equivalent', note: PIN },
-  'sync.runtime_procUnpin': { use: 'no public equivalent', note: PIN },
-  'sync.runtime_Semacquire': { use: 'no public equivalent', note: SEMA },
-  'sync.runtime_Semrelease': { use: 'no public equivalent', note: SEMA },
-  'sync.runtime_canSpin': { use: 'sync.Mutex, which already spins adaptively', note: SPIN },
-  'sync.runtime_doSpin': { use: 'sync.Mutex, which already spins adaptively', note: SPIN },
-  'encoding/json.safeSet': { use: 'a copy of the table from your GOROOT (encoding/json/tables.go)', note: JSON_TABLE('b != \'"\' && b != \'\\\\\'') },
-  'encoding/json.htmlSafeSet': { use: 'a copy of the table from your GOROOT (encoding/json/tables.go)', note: JSON_TABLE('b is none of \'"\', \'\\\\\', \'<\', \'>\', \'&\'') },
+  'runtime.procPin': { class: 'none', use: 'no public equivalent', note: PIN },
+  'runtime.procUnpin': { class: 'none', use: 'no public equivalent', note: PIN },
+  'sync.runtime_procPin': { class: 'none', use: 'no public equivalent', note: PIN },
+  'sync.runtime_procUnpin': { class: 'none', use: 'no public equivalent', note: PIN },
+  'sync.runtime_Semacquire': { class: 'none', use: 'no public equivalent', note: SEMA },
+  'sync.runtime_Semrelease': { class: 'none', use: 'no public equivalent', note: SEMA },
+  'sync.runtime_canSpin': { class: 'none', use: 'sync.Mutex, which already spins adaptively', note: SPIN },
+  'sync.runtime_doSpin': { class: 'none', use: 'sync.Mutex, which already spins adaptively', note: SPIN },
+  'runtime.fastrandu': { use: 'uint(math/rand/v2.Uint64())', class: 'drop-in', since: '1.22', note: 'the same runtime generator; fastrandu is gone since Go 1.22, where the pull stops building' },
+  'runtime.cputicks': {
+    use: 'time.Since(start) with a package-level start = time.Now()',
+    class: 'semantic-difference',
+    note: 'the unit changes from CPU ticks (the uncalibrated time-stamp counter on amd64) to nanoseconds; on arm64 (not windows), mips and wasm cputicks already returns nanotime',
+  },
+  'runtime.nilinterhash': HASH_ANY,
+  'runtime.efaceHash': HASH_ANY,
+  'runtime.newarray': { use: 'reflect.MakeSlice(reflect.SliceOf(t), n, n).UnsafePointer()', class: 'adapter', note: 'it needs a reflect.Type instead of the runtime\'s type pointer; a bad n panics with reflect\'s message; avoid reflect.New(reflect.ArrayOf(n, t)), which caches a type per length' },
+  'runtime.makemap': MAKE_MAP,
+  'reflect.makemap': MAKE_MAP,
+  ...Object.fromEntries(['', '_fast32', '_fast64', '_faststr'].flatMap((v) => [[`runtime.mapaccess1${v}`, MAP_READ], [`runtime.mapaccess2${v}`, MAP_READ]])),
+  ...Object.fromEntries(['', '_fast32', '_fast64', '_fast64ptr', '_faststr'].map((v) => [`runtime.mapassign${v}`, MAP_WRITE])),
+  'reflect.mapassign': { use: 'reflect.NewAt(mapType, &m).Elem().SetMapIndex(k, v), with k and v from reflect.NewAt(…).Elem()', class: 'adapter', note: 'the same copies and escapes; it needs the map\'s reflect.Type' },
+  'reflect.maplen': { use: 'len(m), or reflect.Value.Len()', class: 'adapter', note: 'both give 0 for a nil map' },
+  'reflect.mapiterinit': MAP_ITER,
+  'reflect.mapiternext': MAP_ITER,
+  'reflect.toType': { use: 'keep reflect.Type values (reflect.TypeOf, reflect.TypeFor[T]() from 1.22) instead of raw type pointers', class: 'adapter', note: 'from a raw type pointer the only path without linkname is an interface value whose type word is that pointer, passed to reflect.TypeOf: unsafe and layout-dependent' },
+  'sync.runtime_registerPoolCleanup': POOL_CLEANUP,
+  'sync.poolCleanup': POOL_CLEANUP,
+  'runtime.goexit': { use: 'runtime.Goexit() to end a goroutine; runtime.CallersFrames and Function == "runtime.goexit" to find a stack\'s base', class: 'semantic-difference', note: 'goexit is the assembly frame at the base of every goroutine, not something to call' },
+  'runtime.findfunc': FUNC_INFO,
+  'runtime.funcInfo.entry': FUNC_INFO,
+  'runtime.funcline1': FUNC_INFO,
+  'runtime.funcname': FUNC_INFO,
+  'encoding/json.safeSet': { class: 'drop-in', use: 'a copy of the table from your GOROOT (encoding/json/tables.go)', note: JSON_TABLE('b != \'"\' && b != \'\\\\\'') },
+  'encoding/json.htmlSafeSet': { class: 'drop-in', use: 'a copy of the table from your GOROOT (encoding/json/tables.go)', note: JSON_TABLE('b is none of \'"\', \'\\\\\', \'<\', \'>\', \'&\'') },
 };
 
 /** The replacement of a symbol; exported std functions are simply called. */
 export function replacementFor(symbol: string): Replacement | null {
   const known = REPLACEMENTS[symbol];
   if (known) return known;
+  const method = RTYPE_METHOD.exec(symbol)?.[1];
+  if (method) {
+    return { use: `the ${method} method of a reflect.Type`, class: 'adapter', note: 'keep reflect.Type values (reflect.TypeOf, reflect.TypeFor[T]() from 1.22) instead of raw type pointers: the methods are the same; from a raw pointer the only path without linkname is an interface value whose type word is that pointer, passed to reflect.TypeOf (unsafe and layout-dependent)' };
+  }
   const name = splitSymbol(symbol)?.symbol ?? '';
-  if (/^[A-Z]/.test(name)) return { use: `call ${symbol} directly`, note: 'it is exported' };
+  if (/^[A-Z]/.test(name)) return { use: `call ${symbol} directly`, class: 'drop-in', note: 'it is exported' };
   return null;
 }
