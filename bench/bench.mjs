@@ -1,0 +1,168 @@
+// npm run bench: every row of issue 12's table, each as a ratio against a
+// baseline measured in the same run, with peak RSS. Whole processes are timed
+// (start-up and module loading included), tools alternating so that each sees
+// the same machine state; medians are printed. Nothing is asserted.
+//
+// BENCH_RUNS (default 5): runs of the rows that take a second or two.
+// BENCH_LARGE_RUNS (default 3): runs of `fix` and of the 10× GOROOT/src tree.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'bin/linkfix.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 3);
+const TIME = '/usr/bin/time'; // GNU time: the peak RSS of the measured process itself
+const SMALL_MODULE = join(ROOT, 'fixtures/fix/rewrite');
+const FIX_MODULES = ['github.com/bytedance/mockey@v1.4.6', 'github.com/timandy/routine@v1.1.6'];
+const ALL_RELEASES = ['--go', '>=1.0'];
+
+const work = mkdtempSync(join(tmpdir(), 'linkfix-bench-'));
+const rssFile = join(work, 'rss');
+const sinkFile = join(work, 'out');
+const hasTime = existsSync(TIME);
+
+/**
+ * Runs `cmd args` once: wall time in ms and peak RSS in MB (null without GNU
+ * time). Its stdout goes to a file, or with `to: 'pipe'` into a pipe that this
+ * process reads. Exit status 1 is linkfix's "something fails", not an error.
+ */
+function measure(cmd, args, { to = 'file', cwd = ROOT } = {}) {
+  const out = to === 'file' ? openSync(sinkFile, 'w') : 'pipe';
+  const argv = hasTime ? [TIME, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
+  const start = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, stdio: ['ignore', out, 'pipe'], maxBuffer: 1 << 30 });
+  const ms = performance.now() - start;
+  if (typeof out === 'number') closeSync(out);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  const rss = hasTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : null;
+  return { ms, rss, stderr: String(r.stderr) };
+}
+
+const linkfix = (args, options) => measure(process.execPath, [CLI, ...args], options);
+const nodeStart = () => measure(process.execPath, ['-e', '0']);
+const grep = (dir) => measure('grep', ['-rlF', 'go:linkname', '--include=*.go', '--include=*.s', dir]);
+const floor = (dir) => measure(process.execPath, [join(ROOT, 'bench/read-floor.mjs'), dir]);
+
+/** Runs every job `runs` times, alternating, and returns each job's median run (by time) and highest RSS. */
+function alternate(runs, jobs) {
+  const all = Object.fromEntries(Object.keys(jobs).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) for (const [k, job] of Object.entries(jobs)) all[k].push(job());
+  return Object.fromEntries(
+    Object.entries(all).map(([k, list]) => {
+      const sorted = [...list].sort((a, b) => a.ms - b.ms);
+      return [k, { ...sorted[Math.floor(sorted.length / 2)], rss: hasTime ? Math.max(...list.map((r) => r.rss)) : null }];
+    }),
+  );
+}
+
+const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (r) => (r.rss === null ? 'n/a' : `${r.rss.toFixed(0)} MB`);
+const ratio = (a, b) => `${(a.ms / b.ms).toFixed(2)}x`;
+const summaryOf = (r) => r.stderr.trim().split('\n').pop();
+/** One table row: what ran, its time, the baseline's, the ratio, linkfix's peak RSS. */
+function row(what, run, baselineName, baseline) {
+  console.log(`${what.padEnd(58)} ${secs(run.ms).padStart(8)}   ${`${baselineName} ${secs(baseline.ms)}`.padEnd(26)} ${ratio(run, baseline).padStart(7)}   ${mb(run).padStart(7)}`);
+}
+function header(title) {
+  console.log(`\n${title}`);
+  console.log(`${'run'.padEnd(58)} ${'linkfix'.padStart(8)}   ${'baseline'.padEnd(26)} ${'ratio'.padStart(7)}   ${'peak RSS'.padStart(7)}`);
+}
+
+/** A copy of a module from the module cache (fetched through the proxy when missing): never written into GOMODCACHE. */
+function moduleCopy(modVersion) {
+  const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', modVersion], { cwd: work, encoding: 'utf8' }));
+  const dir = join(work, 'modules', modVersion.replace(/[/@]/g, '_'));
+  cpSync(info.Dir, dir, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', dir]);
+  return dir;
+}
+
+const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+const src = join(goroot, 'src');
+const started = performance.now();
+try {
+  console.log(`linkfix bench: ${execFileSync('go', ['version'], { encoding: 'utf8' }).trim()}, node ${process.version}; medians of ${RUNS} runs (${LARGE_RUNS} for fix and the 10x tree), peak RSS the highest of them`);
+  if (!hasTime) console.log(`(no ${TIME}: peak RSS not measured)`);
+
+  // Small module, every release judged, against Node's own start-up.
+  const small = alternate(RUNS, {
+    scan: () => linkfix(['scan', ...ALL_RELEASES, SMALL_MODULE]),
+    node: nodeStart,
+  });
+  header('scans');
+  row(`scan of a small module (${summaryOf(small.scan).match(/\d+ files/)?.[0]}, every release judged)`, small.scan, 'node -e 0', small.node);
+
+  // GOROOT/src: text and JSON reports against grep; the bare Node walk-and-read against grep.
+  grep(src); // warm the page cache
+  const std = alternate(RUNS, {
+    text: () => linkfix(['scan', src]),
+    json: () => linkfix(['scan', '--format', 'json', src]),
+    grep: () => grep(src),
+    floor: () => floor(src),
+  });
+  const stdFiles = summaryOf(std.text).match(/\d+ files/)?.[0];
+  row(`scan of GOROOT/src (${stdFiles}), text`, std.text, 'grep', std.grep);
+  row(`scan of GOROOT/src (${stdFiles}), JSON`, std.json, 'grep', std.grep);
+  row('Node floor: walk + read + prefilter (bench/read-floor.mjs)', std.floor, 'grep', std.grep);
+
+  // The catalog: in a fresh process, judging a scan for every release against the same scan unjudged.
+  const catalogRuns = Array.from({ length: RUNS }, () =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', `
+        const { scan } = await import(${JSON.stringify(join(ROOT, 'dist/index.js'))});
+        const dir = ${JSON.stringify(SMALL_MODULE)};
+        await scan([dir], { verdicts: false });
+        let t = performance.now();
+        await scan([dir], { verdicts: false });
+        const scanMs = performance.now() - t;
+        t = performance.now();
+        await scan([dir], { go: '>=1.0' });
+        console.log(JSON.stringify({ judged: performance.now() - t, scanMs }));`], { encoding: 'utf8' }),
+    ),
+  ).map((r) => r.judged - r.scanMs).sort((a, b) => a - b);
+  console.log(`verdict data for every release, first use in a fresh process (judging the small module's scan, less the scan): ${catalogRuns[Math.floor(RUNS / 2)].toFixed(0)} ms`);
+
+  // fix --dry-run on ~100-file modules, against Node's start-up and against a scan of the same module.
+  header('fix --dry-run');
+  for (const modVersion of FIX_MODULES) {
+    const dir = moduleCopy(modVersion);
+    const fix = alternate(LARGE_RUNS, {
+      fix: () => linkfix(['fix', '--dry-run', dir]),
+      scan: () => linkfix(['scan', dir]),
+      node: nodeStart,
+    });
+    const files = summaryOf(fix.scan).match(/\d+ files/)?.[0];
+    const pulls = summaryOf(fix.scan).match(/\d+ pulls, \d+ asm-pulls/)?.[0];
+    row(`fix --dry-run ${modVersion.split('/').pop()} (${files}, ${pulls})`, fix.fix, 'node -e 0', fix.node);
+    row(`  the same`, fix.fix, 'its scan', fix.scan);
+  }
+
+  // GOROOT/src ten times over, hard-linked (the page cache holds it once, as it holds a real tree once read).
+  const tree = join(work, 'tree');
+  mkdirSync(tree);
+  for (let i = 0; i < 10; i++) execFileSync('cp', ['-al', src, join(tree, `copy${i}`)]);
+  grep(tree);
+  const big = alternate(LARGE_RUNS, {
+    one: () => linkfix(['scan', '--format', 'json', '--jobs', '1', tree]),
+    two: () => linkfix(['scan', '--format', 'json', '--jobs', '2', tree]),
+    grep: () => grep(tree),
+  });
+  const piped = alternate(1, {
+    one: () => linkfix(['scan', '--format', 'json', '--jobs', '1', tree], { to: 'pipe' }),
+    two: () => linkfix(['scan', '--format', 'json', '--jobs', '2', tree], { to: 'pipe' }),
+  });
+  const bigFiles = summaryOf(big.one).match(/\d+ files/)?.[0];
+  header(`10x GOROOT/src (${bigFiles})`);
+  row('scan, JSON to a file, 1 thread', big.one, 'grep', big.grep);
+  row('scan, JSON to a file, 2 threads', big.two, 'grep', big.grep);
+  row('scan, JSON into a pipe, 1 thread (one run)', piped.one, 'grep', big.grep);
+  row('scan, JSON into a pipe, 2 threads (one run)', piped.two, 'grep', big.grep);
+  console.log(`\nsummary of the 10x scan: ${summaryOf(big.one)}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`bench took ${secs(performance.now() - started)}`);
