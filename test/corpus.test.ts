@@ -209,10 +209,10 @@ describe('go doc -all before and after', () => {
 });
 
 describe('rule coverage', () => {
-  const site = (raw: string, applied: boolean): unknown => ({ target: { raw }, fixes: applied ? [{ applied: true }] : [] });
-  it('counts the sites whose symbol has a public replacement, and which of them got a fix', () => {
-    const classes: Record<string, string> = { 'runtime.fastrandn': 'adapter', 'runtime.nanotime': 'semantic-difference', 'runtime.procPin': 'none' };
-    const report = { diagnostics: [site('runtime.fastrandn', true), site('runtime.nanotime', false), site('runtime.nanotime', false), site('runtime.procPin', false), site('dlopen', false)] };
+  const site = (raw: string, applied: boolean, file = 'p.go'): unknown => ({ file, target: { raw }, fixes: applied ? [{ applied: true }] : [] });
+  it('counts the Go pull sites (not assembly) whose symbol has a public replacement, and which of them got a fix', () => {
+    const classes: Record<string, string> = { 'runtime.fastrandn': 'adapter', 'runtime.nanotime': 'semantic-difference', 'runtime.procPin': 'none', 'runtime.memmove': 'adapter' };
+    const report = { diagnostics: [site('runtime.fastrandn', true), site('runtime.nanotime', false), site('runtime.nanotime', false), site('runtime.procPin', false), site('dlopen', false), site('runtime.memmove', false, 'copy_amd64.s')] };
     expect(corpus.ruleCoverage(report, (s) => classes[s])).toEqual({ classed: 3, fixed: 1, unfixed: { 'runtime.nanotime (semantic-difference)': 2 } });
   });
 });

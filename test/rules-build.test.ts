@@ -8,10 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { fixSource } from '../src/fix/fix-source.js';
-import { REPLACEMENTS } from '../src/rules/replacements.js';
+import { ANY_POINTER, REPLACEMENTS } from '../src/rules/replacements.js';
 import { tempDir } from './helpers.js';
 
 const rules = Object.entries(REPLACEMENTS).flatMap(([symbol, r]) => (r.rewrite ? [[symbol, r.rewrite] as const] : []));
+/** A pointer parameter of any type is declared as a pointer to a local struct, the form public code uses. */
+const declared = (params: readonly string[]): string[] => params.map((t) => (t === ANY_POINTER ? '*struct{ _ byte }' : t));
 const initialisers = Object.entries(REPLACEMENTS).flatMap(([symbol, r]) => (r.initialise ? [[symbol, r.initialise] as const] : []));
 
 /** A file that pulls `symbol` into `pulled`, declared with the rule's signature, and uses it. */
@@ -43,7 +45,7 @@ test(`the ${rules.length + initialisers.length} rewrites of the rule table build
   rules.forEach(([symbol, rewrite], i) => {
     const dir = join(mod, `r${i}`);
     mkdirSync(dir);
-    const result = fixSource(pullOf(symbol, rewrite.params, rewrite.results), { filename: 'p.go', goVersion: '1.26', unsafeFixes: true });
+    const result = fixSource(pullOf(symbol, declared(rewrite.params), rewrite.results), { filename: 'p.go', goVersion: '1.26', unsafeFixes: true });
     if (result.applied.length === 0 || result.output.includes('//go:linkname')) unapplied.push(symbol);
     writeFileSync(join(dir, 'p.go'), result.output);
     for (const f of result.files) writeFileSync(join(dir, f.file), f.content);

@@ -393,6 +393,54 @@ func Shards() int { return int(ncpu) }
  func Shards() int { return int(ncpu) }
 `,
   },
+  {
+    name: "reflect.(*rtype) methods (goccy/go-reflect's form: a local type pointer, //go:noescape): the same method of a reflect.Type; another receiver type stays manual",
+    go: '1.21',
+    fixes: ['unsafe replacement', 'unsafe replacement'],
+    input: `package reflectx
+
+import (
+	"reflect"
+	"unsafe"
+)
+
+// RType stands for reflect.rtype.
+type RType struct{}
+
+//go:linkname rtype_FieldByName reflect.(*rtype).FieldByName
+//go:noescape
+func rtype_FieldByName(*RType, string) (reflect.StructField, bool)
+
+//go:linkname rtype_String reflect.(*rtype).String
+func rtype_String(unsafe.Pointer) string
+
+//go:linkname rtype_Len reflect.(*rtype).Len
+func rtype_Len(uintptr) int
+`,
+    diff: `diff --git a/p.go b/p.go
+--- a/p.go
++++ b/p.go
+@@ -8,12 +8,13 @@
+ // RType stands for reflect.rtype.
+ type RType struct{}
+ 
+-//go:linkname rtype_FieldByName reflect.(*rtype).FieldByName
+-//go:noescape
+-func rtype_FieldByName(*RType, string) (reflect.StructField, bool)
++func rtype_FieldByName(a0 *RType, a1 string) (reflect.StructField, bool) {
++	return reflect.TypeOf(*(*interface{})(unsafe.Pointer(&[2]unsafe.Pointer{unsafe.Pointer(a0), nil}))).FieldByName(a1)
++}
+ 
+-//go:linkname rtype_String reflect.(*rtype).String
+-func rtype_String(unsafe.Pointer) string
++func rtype_String(a0 unsafe.Pointer) string {
++	return reflect.TypeOf(*(*interface{})(unsafe.Pointer(&[2]unsafe.Pointer{unsafe.Pointer(a0), nil}))).String()
++}
+ 
+ //go:linkname rtype_Len reflect.(*rtype).Len
+ func rtype_Len(uintptr) int
+`,
+  },
 ];
 
 test.each(cases)('$name', ({ input, go, diff, fixes }) => {
@@ -473,5 +521,6 @@ test('the rule table classes each symbol as the reference does: a public replace
   }
   expect(replacementFor('reflect.(*rtype).Name')).toMatchObject({ class: 'adapter', use: 'the Name method of a reflect.Type' });
   expect(replacementFor('strings.ToUpper')).toMatchObject({ class: 'drop-in' });
+  expect(replacementFor('internal/cpu.HWCap')).toBeNull();
   expect(replacementFor('runtime.mapaccess2_faststr')).toMatchObject({ class: 'semantic-difference' });
 });

@@ -11,7 +11,7 @@ import { goMinor } from '../catalog/types.js';
 import { parseFuncSignature, type FuncSignature, type Param } from '../judge/shape.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import type { Finding, ScanResult } from '../model/types.js';
-import { REPLACEMENTS, type Rewrite } from '../rules/replacements.js';
+import { ANY_POINTER, REPLACEMENTS, type Rewrite } from '../rules/replacements.js';
 import { conjoin, ownConstraint, printBuildExpr, satisfiable } from './constraint.js';
 import type { BuildExpr } from '../model/constraint.js';
 import { FileCache, declHead, importAll, leadingHeader, siblingFile, planBaselines, defaultPackageName, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
@@ -178,8 +178,10 @@ function apiReplacement(ctx: Context): Outcome {
   const rw = rule.rewrite;
   const sig = parseFuncSignature(f.declaration.signature);
   const norm = (t: string): string => t.replace(/\s+/g, ' ').trim();
-  if (!sig || sig.params.map((p) => norm(p.type)).join(',') !== rw.params.join(',') || sig.results.map((p) => norm(p.type)).join(',') !== rw.results.join(',')) {
-    return { manual: `the replacement ${rule.use} expects func(${rw.params.join(', ')})${rw.results.length ? ` (${rw.results.join(', ')})` : ''}, the local declaration is ${f.declaration.signature}` };
+  const matches = (want: string, type: string): boolean => want === type || (want === ANY_POINTER && (type.startsWith('*') || type === 'unsafe.Pointer'));
+  const paramsMatch = sig?.params.length === rw.params.length && sig.params.every((p, i) => matches(rw.params[i]!, norm(p.type)));
+  if (!sig || !paramsMatch || sig.results.map((p) => norm(p.type)).join(',') !== rw.results.join(',')) {
+    return { manual: `the replacement ${rule.use} expects func(${rw.params.map((t) => (t === ANY_POINTER ? 'a type pointer' : t)).join(', ')})${rw.results.length ? ` (${rw.results.join(', ')})` : ''}, the local declaration is ${f.declaration.signature}` };
   }
   const s = sites(ctx);
   if (!s) return null;

@@ -52,6 +52,7 @@ export interface Initialiser {
  * package-level helpers are named `{local}Xxx`.
  */
 export interface Rewrite {
+  /** Parameter types; ANY_POINTER matches unsafe.Pointer or any *T. */
   params: string[];
   results: string[];
   imports: string[];
@@ -62,6 +63,9 @@ export interface Rewrite {
   /** Go minor the replacement needs (math/rand/v2: 22). */
   minGo?: number;
 }
+
+/** A rewrite parameter that takes whatever pointer type the local declaration chose. */
+export const ANY_POINTER = '*';
 
 const rand = (params: string[], results: string[], value: string, applicability: Rewrite['applicability']): Rewrite => ({
   params,
@@ -177,7 +181,59 @@ const POOL_CLEANUP: Replacement = {
   note: 'the pull replaces the runtime\'s only pool-cleanup hook (chain sync.poolCleanup or every sync.Pool stops being cleared); the hook runs with the world stopped at the start of a GC, cleanups and finalizers later on another goroutine',
 };
 /** reflect.(*rtype) methods, pushed from reflect: the same method of reflect.Type. */
-const RTYPE_METHOD = /^reflect\.\(\*rtype\)\.(\w+)$/;
+const RTYPE_METHOD = /^reflect\.\(\*rtype\)\.([A-Z]\w*)$/;
+/**
+ * The reflect.Type methods public code pulls from (*rtype): the parameters
+ * after the receiver and the results, spelled as in a file that imports reflect.
+ */
+const RTYPE_METHODS: Record<string, [params: string[], results: string[]]> = {
+  Align: [[], ['int']],
+  AssignableTo: [['reflect.Type'], ['bool']],
+  Bits: [[], ['int']],
+  ChanDir: [[], ['reflect.ChanDir']],
+  Comparable: [[], ['bool']],
+  ConvertibleTo: [['reflect.Type'], ['bool']],
+  Elem: [[], ['reflect.Type']],
+  Field: [['int'], ['reflect.StructField']],
+  FieldAlign: [[], ['int']],
+  FieldByIndex: [['[]int'], ['reflect.StructField']],
+  FieldByName: [['string'], ['reflect.StructField', 'bool']],
+  FieldByNameFunc: [['func(string) bool'], ['reflect.StructField', 'bool']],
+  Implements: [['reflect.Type'], ['bool']],
+  In: [['int'], ['reflect.Type']],
+  IsVariadic: [[], ['bool']],
+  Key: [[], ['reflect.Type']],
+  Kind: [[], ['reflect.Kind']],
+  Len: [[], ['int']],
+  Method: [['int'], ['reflect.Method']],
+  MethodByName: [['string'], ['reflect.Method', 'bool']],
+  Name: [[], ['string']],
+  NumField: [[], ['int']],
+  NumIn: [[], ['int']],
+  NumMethod: [[], ['int']],
+  NumOut: [[], ['int']],
+  Out: [['int'], ['reflect.Type']],
+  PkgPath: [[], ['string']],
+  Size: [[], ['uintptr']],
+  String: [[], ['string']],
+};
+/**
+ * The method of the reflect.Type that holds the pulled function's type
+ * pointer: reflect.TypeOf of an interface value whose type word is that
+ * pointer returns the same *rtype, so the same method runs.
+ */
+const rtypeRule = (method: string, [params, results]: [string[], string[]]): Replacement => ({
+  use: `the ${method} method of a reflect.Type`,
+  class: 'adapter',
+  note: 'the reflect.Type is made from the pointer through the layout of an interface value (its type word first), which the language does not promise, as the pull relied on reflect\'s internals; the same method gives the same results; a nil type pointer panics in both, but with a nil dereference where some methods (Bits, Implements) give reflect\'s own message (keep reflect.Type values, from reflect.TypeOf or reflect.TypeFor, to need neither)',
+  rewrite: {
+    params: [ANY_POINTER, ...params],
+    results,
+    imports: ['reflect', 'unsafe'],
+    body: [`return {reflect}.TypeOf(*(*interface{})({unsafe}.Pointer(&[2]{unsafe}.Pointer{{unsafe}.Pointer($0), nil}))).${method}(${params.map((_, i) => `$${i + 1}`).join(', ')})`],
+    applicability: 'unsafe',
+  },
+});
 const TYPED_COPY = 'reflect.Copy(reflect.SliceAt(t, dst, n), reflect.SliceAt(t, src, m)), or copy for a static type';
 const TYPED_COPY_NOTE = 'the same barrier-aware copy, returning the shorter length; it needs the element\'s reflect.Type instead of the runtime\'s type pointer (keep reflect.Type values: TypeOf, TypeFor); before Go 1.23, NewAt(SliceOf(t), header) gives the slices';
 const PIN = 'nothing public disables preemption or tells the P: for sharding, take a shard token from a sync.Pool or pick a random shard (math/rand/v2); for per-P caches, use sync.Pool';
@@ -415,6 +471,7 @@ export const REPLACEMENTS: Readonly<Record<string, Replacement>> = {
   'runtime.funcInfo.entry': FUNC_INFO,
   'runtime.funcline1': FUNC_INFO,
   'runtime.funcname': FUNC_INFO,
+  ...Object.fromEntries(Object.entries(RTYPE_METHODS).map(([method, signature]) => [`reflect.(*rtype).${method}`, rtypeRule(method, signature)])),
   'encoding/json.safeSet': { class: 'drop-in', use: 'a copy of the table from your GOROOT (encoding/json/tables.go)', note: JSON_TABLE('b != \'"\' && b != \'\\\\\'') },
   'encoding/json.htmlSafeSet': { class: 'drop-in', use: 'a copy of the table from your GOROOT (encoding/json/tables.go)', note: JSON_TABLE('b is none of \'"\', \'\\\\\', \'<\', \'>\', \'&\'') },
 };
@@ -427,7 +484,10 @@ export function replacementFor(symbol: string): Replacement | null {
   if (method) {
     return { use: `the ${method} method of a reflect.Type`, class: 'adapter', note: 'keep reflect.Type values (reflect.TypeOf, reflect.TypeFor[T]() from 1.22) instead of raw type pointers: the methods are the same; from a raw pointer the only path without linkname is an interface value whose type word is that pointer, passed to reflect.TypeOf (unsafe and layout-dependent)' };
   }
-  const name = splitSymbol(symbol)?.symbol ?? '';
-  if (/^[A-Z]/.test(name)) return { use: `call ${symbol} directly`, class: 'drop-in', note: 'it is exported' };
+  const split = splitSymbol(symbol);
+  const name = split?.symbol ?? '';
+  // An exported name of an internal package cannot be imported from outside the std.
+  const importable = !!split && !/(^|\/)internal(\/|$)/.test(split.importPath);
+  if (importable && /^[A-Z]/.test(name)) return { use: `call ${symbol} directly`, class: 'drop-in', note: 'it is exported' };
   return null;
 }
