@@ -1,6 +1,6 @@
 // The catalog generator, on small GOROOTs written here (one rule per case),
-// and on real ones: the shipped catalogs must be exactly what the generator
-// builds from the release's own toolchain.
+// and on real ones: what the shipped catalog file holds for a release must be
+// exactly what the generator builds from that release's own toolchain.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -227,14 +227,14 @@ describe('a Go newer than the shipped catalogs', () => {
   });
 });
 
-describe('shipped catalogs', () => {
+describe('the shipped catalog file', () => {
   const releases = shippedReleases();
 
   test('one per Go minor from 1.21, newest patch each', () => {
     expect(releases.map(goMinor)).toEqual([21, 22, 23, 24, 25, 26, 27]);
   });
 
-  test('the shipped go1.26 catalog is exactly what the generator builds from that toolchain', async () => {
+  test('its go1.26 release is exactly what the generator builds from that toolchain', async () => {
     const release = releases.find((r) => goMinor(r) === 26)!;
     const built = await buildCatalog({ goroot: defaultGoroot(release) });
     expect(JSON.stringify({ ...built, generator: '' })).toBe(JSON.stringify({ ...shippedCatalog(release), generator: '' }));

@@ -1,70 +1,50 @@
-// Catalogs shipped with linkfix (one gzipped JSON per Go release, read only
-// when a verdict needs it), plus one built from the user's own GOROOT when it
-// is newer than every shipped release (cached under the XDG cache directory).
+// Catalogs shipped with linkfix (one file for every release, ./store.ts, read
+// only when a verdict needs it), plus one built from the user's own GOROOT when
+// it is newer than every shipped release (cached under the XDG cache directory).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { describeFsError, LinkfixError } from '../errors.js';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LinkfixError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { CATALOG_SCHEMA, SymbolTable, goMinor, type Catalog } from './types.js';
+import { CatalogStore, writeCatalogStore } from './store.js';
+import type { Catalog } from './types.js';
 
 export const SHIPPED_DIR = new URL('../../catalogs/', import.meta.url);
 
-const loaded = new Map<string, Catalog>();
+/** The file in a catalogs directory that holds every shipped release. */
+export const SHIPPED_FILE = 'std.catalog';
+
+const stores = new Map<string, CatalogStore | null>();
+
+/** The catalog file of a directory, read once per process (null when there is none). */
+function shippedStore(dir: URL | string): CatalogStore | null {
+  const key = String(dir);
+  let store = stores.get(key);
+  if (store === undefined) {
+    const file = new URL(SHIPPED_FILE, dirUrl(dir));
+    store = existsSync(file) ? CatalogStore.read(file) : null;
+    stores.set(key, store);
+  }
+  return store;
+}
+
+/** A directory given as a URL, a file: URL string, or a path. */
+const dirUrl = (dir: URL | string): URL =>
+  typeof dir === 'string' && !dir.startsWith('file:') ? pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`) : new URL(String(dir));
 
 /** The shipped releases, e.g. ['go1.21.13', …, 'go1.27.4'], oldest first. */
 export function shippedReleases(dir: URL | string = SHIPPED_DIR): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .flatMap((n) => /^(go1\.\d+(?:\.\d+)?)\.json\.gz$/.exec(n)?.[1] ?? [])
-    .sort((a, b) => goMinor(a) - goMinor(b) || patch(a) - patch(b));
+  return shippedStore(dir)?.releases ?? [];
 }
 
-const patch = (v: string): number => Number(/^go1\.\d+\.(\d+)/.exec(v)?.[1] ?? 0);
-
-export function readCatalogFile(path: string | URL): Catalog {
-  let data: Omit<Catalog, 'symbols'> & { symbols: string };
-  try {
-    data = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8'));
-  } catch (e) {
-    const what = (e as NodeJS.ErrnoException).code?.startsWith('E') ? describeFsError(e, 'cannot read the catalog') : 'not a gzipped catalog';
-    throw new LinkfixError('EIO', what, { file: String(path) });
-  }
-  if (data.schema !== CATALOG_SCHEMA) {
-    throw new LinkfixError('EPARSE', `catalog ${String(path)} has schema ${data.schema}, this linkfix reads ${CATALOG_SCHEMA}`);
-  }
-  return { ...data, symbols: SymbolTable.fromText(data.symbols) };
-}
-
-export function writeCatalogFile(path: string, catalog: Catalog): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, gzipSync(JSON.stringify(catalog), { level: 9 }));
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new LinkfixError('EIO', describeFsError(e, 'cannot write the catalog'), { file: path });
-  }
-}
-
-/** A shipped catalog by release (`go1.26.11`), read once per process. */
+/** A shipped catalog by release (`go1.26.11`); its packages are decoded as they are asked about. */
 export function shippedCatalog(release: string, dir: URL | string = SHIPPED_DIR): Catalog {
-  const key = `${String(dir)}${release}`;
-  let c = loaded.get(key);
-  if (!c) {
-    c = readCatalogFile(new URL(`${release}.json.gz`, dir));
-    loaded.set(key, c);
-  }
-  return c;
+  const catalog = shippedStore(dir)?.catalog(release);
+  if (!catalog) throw new LinkfixError('EIO', `no shipped catalog for ${release}`, { file: fileURLToPath(new URL(SHIPPED_FILE, dirUrl(dir))) });
+  return catalog;
 }
 
 /** The shipped releases whose std may change the var `symbol` after initialisation (see ./writes.ts). */
@@ -99,14 +79,17 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 export async function cachedCatalog(go: LocalGo, announce: (msg: string) => void, env = process.env): Promise<Catalog> {
   const dir = cacheDir(env);
-  const file = join(dir, `${go.version}-linkfix-${VERSION}.json.gz`);
-  if (existsSync(file)) return readCatalogFile(file);
+  const file = join(dir, `${go.version}-linkfix-${VERSION}.catalog`);
+  if (existsSync(file)) {
+    const store = CatalogStore.read(file);
+    return store.catalog(store.releases[0]!)!;
+  }
   announce(`linkfix: ${go.version} is newer than the shipped catalogs; building its std catalog from ${go.goroot} (cached in ${dir})`);
   // Loaded on use: only a Go newer than every shipped catalog needs the builder.
   const { buildCatalog } = await import('./build.js');
   const catalog = await buildCatalog({ goroot: go.goroot });
   try {
-    writeCatalogFile(file, catalog);
+    writeCatalogStore(file, [catalog]);
   } catch (e) {
     announce(`linkfix: warning: the catalog is not cached (${(e as Error).message}: ${file}); it will be built again next time`);
   }

@@ -1,15 +1,16 @@
 // The std catalog of one Go release: what exists in its compiled standard
 // library, what it pushes, what the linker blocks, and which implicit rules
-// that release's linker applies. Plain JSON, shipped gzipped per release.
+// that release's linker applies. Stored with the other releases in one file
+// (./store.ts, docs/catalog-format.md).
 
-/** The platforms every catalog covers; a mask bit per platform, in this order. */
 import { LinkfixError } from '../errors.js';
 
+/** The platforms every catalog covers; a mask bit per platform, in this order. */
 export const PLATFORMS = ['linux/amd64', 'linux/arm64', 'darwin/arm64', 'windows/amd64'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 export const ALL_PLATFORMS_MASK = (1 << PLATFORMS.length) - 1;
 
-export const CATALOG_SCHEMA = 3;
+export const CATALOG_SCHEMA = 4;
 
 export interface LinkerRules {
   /** Go 1.23+: the linker checks linkname references into std (-checklinkname). */
@@ -80,73 +81,106 @@ export function platformBit(platform: string): number {
 }
 
 /**
- * The symbols of a catalog. On disk they are one sorted tab-separated string
- * (`name k p a w push pp at doc m sig`), because parsing 25,000 JSON objects
- * took most of a catalog's load time; a lookup binary-searches the lines and
- * decodes only the one it needs.
+ * Where a table's entries come from: a map built in memory, or one release of
+ * a catalog file (./store.ts), which decodes a package only when one of its
+ * symbols is asked for.
  */
+export interface SymbolSource {
+  readonly size: number;
+  get(name: string): SymbolEntry | undefined;
+  /** Every name, in any order. */
+  names(): Iterable<string>;
+}
+
+/** The symbols of a catalog. */
 export class SymbolTable {
-  private readonly lines: string[];
+  private constructor(private readonly source: SymbolSource) {}
 
-  private constructor(lines: string[]) {
-    this.lines = lines;
-  }
-
-  static fromText(text: string): SymbolTable {
-    return new SymbolTable(text === '' ? [] : text.split('\n'));
+  static over(source: SymbolSource): SymbolTable {
+    return new SymbolTable(source);
   }
 
   static fromEntries(entries: Iterable<[string, SymbolEntry]>): SymbolTable {
-    const lines = [...entries].map(([name, e]) => encode(name, e)).sort((a, b) => compare(lineName(a), lineName(b)));
-    return new SymbolTable(lines);
+    const map = new Map(entries);
+    return new SymbolTable({ size: map.size, get: (name) => map.get(name), names: () => map.keys() });
   }
 
   get size(): number {
-    return this.lines.length;
+    return this.source.size;
   }
 
   get(name: string): SymbolEntry | undefined {
-    let lo = 0;
-    let hi = this.lines.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const c = compare(lineName(this.lines[mid]!), name);
-      if (c === 0) return decode(this.lines[mid]!)[1];
-      if (c < 0) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    return this.source.get(name);
   }
 
+  /** The symbol's facts under readable names. */
+  lookup(name: string): StdSymbol | undefined {
+    const entry = this.source.get(name);
+    return entry && new StdSymbol(entry);
+  }
+
+  /** Sorted by name. */
   *entries(): Generator<[string, SymbolEntry]> {
-    for (const line of this.lines) yield decode(line);
+    for (const name of [...this.source.names()].sort(compare)) yield [name, this.source.get(name)!];
   }
 
-  /** JSON.stringify writes the table as its text. */
+  /** JSON.stringify writes the table as one line per symbol, sorted: two tables with the same text hold the same facts. */
   toJSON(): string {
-    return this.lines.join('\n');
+    return [...this.entries()].map(([name, e]) => entryLine(name, e)).join('\n');
   }
 }
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const lineName = (line: string): string => line.slice(0, line.indexOf('\t'));
-const num = (s: string): number | undefined => (s === '' ? undefined : Number(s));
+/** One symbol of one release, its one-letter keys read into names; masks are asked about one platform. */
+export class StdSymbol {
+  constructor(private readonly entry: SymbolEntry) {}
 
-function encode(name: string, e: SymbolEntry): string {
-  return [name, e.k, e.p ?? '', e.a ?? '', e.w ?? '', e.push ?? '', e.pp ?? '', e.at ?? '', e.doc ? `=${e.doc.join(' ')}` : '', e.m ? 'm' : '', e.s ?? ''].join('\t');
+  get kind(): SymbolEntry['k'] {
+    return this.entry.k;
+  }
+
+  /** The Go declaration's signature, when it has one. */
+  get signature(): string | undefined {
+    return this.entry.s;
+  }
+
+  /** How it is pushed, on the platforms `pushOn` says. */
+  get push(): SymbolEntry['push'] {
+    return this.entry.push;
+  }
+
+  /** file:line of the push directive. */
+  get pushedAt(): string | undefined {
+    return this.entry.at;
+  }
+
+  /** The modules the std documents as legacy users of the push (go.dev/issue/67401). */
+  get legacyUsers(): string[] | undefined {
+    return this.entry.doc;
+  }
+
+  existsOn(platform: string): boolean {
+    return this.entry.p === undefined || (this.entry.p & platformBit(platform)) !== 0;
+  }
+
+  /** Defined in assembly on the platform (it has an ABI0 definition). */
+  assemblyOn(platform: string): boolean {
+    return this.entry.a !== undefined && (this.entry.a & platformBit(platform)) !== 0;
+  }
+
+  /** Its own package's assembly calls it on the platform, so it has an ABI0 wrapper. */
+  wrappedOn(platform: string): boolean {
+    return this.entry.w !== undefined && (this.entry.w & platformBit(platform)) !== 0;
+  }
+
+  /** How it is pushed on the platform, if it is. */
+  pushOn(platform: string): SymbolEntry['push'] {
+    const { push, pp } = this.entry;
+    return push !== undefined && (pp === undefined || (pp & platformBit(platform)) !== 0) ? push : undefined;
+  }
 }
 
-function decode(line: string): [string, SymbolEntry] {
-  const [name = '', k, p = '', a = '', w = '', push = '', pp = '', at = '', doc = '', m = '', s = ''] = line.split('\t');
-  const e: SymbolEntry = { k: k as SymbolEntry['k'] };
-  if (s) e.s = s;
-  if (p) e.p = num(p);
-  if (a) e.a = num(a);
-  if (w) e.w = num(w);
-  if (push) e.push = push as SymbolEntry['push'];
-  if (pp) e.pp = num(pp);
-  if (doc) e.doc = doc.length > 1 ? doc.slice(1).split(' ') : [];
-  if (at) e.at = at;
-  if (m) e.m = true;
-  return [name, e];
+export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function entryLine(name: string, e: SymbolEntry): string {
+  return [name, e.k, e.p ?? '', e.a ?? '', e.w ?? '', e.push ?? '', e.pp ?? '', e.at ?? '', e.doc ? `=${e.doc.join(' ')}` : '', e.m ? 'm' : '', e.s ?? ''].join('\t');
 }

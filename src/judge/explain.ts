@@ -32,14 +32,14 @@ export function explain(symbol: string, catalogs: Catalog[], platform: string): 
   let previous: string | null = null;
   let hallOfShame: string[] | null = null;
   // A pull is declared the way the symbol was declared where it existed (a var stays a var after it vanished).
-  const known = catalogs.map((c) => c.symbols.get(symbol)).filter((s) => s !== undefined);
-  const isVar = known.length > 0 && known[known.length - 1]!.k === 'var';
+  const known = catalogs.map((c) => c.symbols.lookup(symbol)).filter((s) => s !== undefined);
+  const isVar = known.length > 0 && known[known.length - 1]!.kind === 'var';
   const releases = catalogs.map((c): ReleaseFacts => {
-    const sym = c.symbols.get(symbol);
-    const declared = sym?.s ?? null;
+    const sym = c.symbols.lookup(symbol);
+    const declared = sym?.signature ?? null;
     const changed = previous !== null && declared !== null && previous !== declared;
     if (declared) previous = declared;
-    if (sym?.doc) hallOfShame = sym.doc;
+    if (sym?.legacyUsers) hallOfShame = sym.legacyUsers;
     // A pull from an ordinary module, declared as this release declares the symbol.
     const probe: Finding = {
       kind: 'pull',
@@ -61,10 +61,10 @@ export function explain(symbol: string, catalogs: Catalog[], platform: string): 
       go: `1.${c.minor}`,
       release: c.go,
       exists: sym !== undefined,
-      kind: sym?.k ?? null,
+      kind: sym?.kind ?? null,
       signature: declared && readableSignature(declared),
       signatureChanged: changed,
-      pushedAt: sym?.push ? `${sym.push === 'linknamestd' ? '//go:linknamestd ' : ''}${sym.at ?? ''}` : null,
+      pushedAt: sym?.push ? `${sym.push === 'linknamestd' ? '//go:linknamestd ' : ''}${sym.pushedAt ?? ''}` : null,
       blockedFor: c.blocked[symbol] ?? null,
       pull: judge(probe, c, platform),
     };

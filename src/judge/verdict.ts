@@ -4,7 +4,7 @@
 
 import { constraintMatches } from '../model/constraint.js';
 import type { Finding, Verdict, VerdictKind } from '../model/types.js';
-import { platformBit, type Catalog, type SymbolEntry } from '../catalog/types.js';
+import { platformBit, type Catalog, type StdSymbol } from '../catalog/types.js';
 import { signatureDrifts } from './shape.js';
 
 /** Verdicts under which the build fails, or links to something else than the code says. */
@@ -28,10 +28,12 @@ export function judge(f: Finding, catalog: Catalog, platform: string): Verdict {
   }
 
   const name = `${f.target.importPath}.${f.target.symbol}`;
-  const sym = present(catalog.symbols.get(name), platform);
-  const bit = platformBit(platform);
-  const pushed = sym?.push !== undefined && (sym.pp === undefined || (sym.pp & bit) !== 0) ? sym.push : undefined;
-  const documented = sym?.doc ? ` (documented legacy use${sym.doc.length ? `: ${sym.doc.slice(0, 3).join(', ')}${sym.doc.length > 3 ? ', …' : ''}` : ''})` : '';
+  platformBit(platform); // a platform the catalogs do not cover is a usage error
+  const found = catalog.symbols.lookup(name);
+  const sym = found?.existsOn(platform) ? found : undefined;
+  const pushed = sym?.pushOn(platform);
+  const users = sym?.legacyUsers;
+  const documented = users ? ` (documented legacy use${users.length ? `: ${users.slice(0, 3).join(', ')}${users.length > 3 ? ', …' : ''}` : ''})` : '';
   const drift = driftOf(f, sym);
   const blocked = (): Verdict | null => {
     const allowed = catalog.blocked[name];
@@ -44,22 +46,22 @@ export function judge(f: Finding, catalog: Catalog, platform: string): Verdict {
   return judgeFunc();
 
   function judgeFunc(): Verdict {
-    if (!sym || sym.k === 'var') return v('missing', `${name} does not exist in this release (${platform}): the link fails (relocation target not defined)`);
-    const isAsm = sym.a !== undefined && (sym.a & bit) !== 0;
+    if (!sym || sym.kind === 'var') return v('missing', `${name} does not exist in this release (${platform}): the link fails (relocation target not defined)`);
+    const isAsm = sym.assemblyOn(platform);
     // A Go declaration with a linkname in the symbol's own package (bytealg's abigen_runtime_cmpstring) pushes it and gives it an ABIInternal entry.
-    if (sym.k === 'asm' && pushed === undefined) return v('abi-mismatch', `${name} is an assembly symbol with no Go declaration: there is no ABIInternal symbol to call`);
+    if (sym.kind === 'asm' && pushed === undefined) return v('abi-mismatch', `${name} is an assembly symbol with no Go declaration: there is no ABIInternal symbol to call`);
     if (!catalog.rules.checkLinkname) return v('ok-unchecked', 'releases before Go 1.23 do not check linknames', drift);
     const b = blocked();
     if (b) return b;
-    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.at}${documented}`, drift);
-    if (pushed === 'linknamestd') return v('rejected', `pushed with //go:linknamestd at ${sym.at}: pullable from std only`, drift);
+    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.pushedAt}${documented}`, drift);
+    if (pushed === 'linknamestd') return v('rejected', `pushed with //go:linknamestd at ${sym.pushedAt}: pullable from std only`, drift);
     if (isAsm && catalog.rules.asmImplicit) return v('ok-implicit', `assembly-defined: its ABI wrapper is allowed up to Go 1.26`, drift);
     if (catalog.rules.builtinLoophole && catalog.builtins.includes(name)) return v('ok-implicit', `a compiler builtin: Go 1.23 does not check these references`, drift);
     return v('rejected', `${name} is not pushed: invalid reference to ${name}`, drift);
   }
 
   function judgeVar(): Verdict {
-    if (!sym || sym.k !== 'var') {
+    if (!sym || sym.kind !== 'var') {
       return v('detached', `${name} does not exist in this release (${platform}): the var links as a separate zero variable`);
     }
     return judgeData(sym);
@@ -68,35 +70,32 @@ export function judge(f: Finding, catalog: Catalog, platform: string): Verdict {
   function judgeAsm(): Verdict {
     if (!sym) return v('missing', `${name} does not exist in this release (${platform}): relocation target not defined`);
     // Data has no ABI: a variable is referenced as it is, and is checked like a Go pull of it.
-    if (sym.k === 'var') return judgeData(sym);
-    const isAsm = (sym.a !== undefined && (sym.a & bit) !== 0) || sym.k === 'asm';
+    if (sym.kind === 'var') return judgeData(sym);
+    const isAsm = sym.assemblyOn(platform) || sym.kind === 'asm';
     // A Go function has an ABI0 symbol only as a wrapper: made when it is pushed, or when its own package's assembly calls it.
-    const hasWrapper = pushed !== undefined || (sym.w !== undefined && (sym.w & bit) !== 0);
+    const hasWrapper = pushed !== undefined || sym.wrappedOn(platform);
     if (!isAsm && !hasWrapper) return v('abi-mismatch', `${name} is a Go function with no ABI0 symbol: relocation target not defined for ABI0`);
     if (!catalog.rules.checkLinkname) return v('ok-unchecked', 'releases before Go 1.23 do not check linknames');
     const b = blocked();
     if (b) return b;
-    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.at}${documented}`);
+    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.pushedAt}${documented}`);
     if (catalog.rules.asmImplicit) return v('ok-implicit', isAsm ? 'assembly symbols are allowed up to Go 1.26' : 'ABI wrappers are allowed up to Go 1.26');
     return v('rejected', `from Go 1.27 assembly references need a push: ${name} is not pushed`);
   }
 
   /** A pull of a variable that exists in this release, from Go or from assembly. */
-  function judgeData(sym: SymbolEntry): Verdict {
+  function judgeData(sym: StdSymbol): Verdict {
     if (!catalog.rules.checkLinkname) return v('ok-unchecked', 'releases before Go 1.23 do not check linknames', drift);
     const b = blocked();
     if (b) return b;
-    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.at}${documented}`, drift);
+    if (pushed === 'linkname') return v('ok-pushed', `pushed at ${sym.pushedAt}${documented}`, drift);
     return v('rejected', `${name} is not pushed: invalid reference to ${name}`, drift);
   }
 }
 
-function present(sym: SymbolEntry | undefined, platform: string): SymbolEntry | undefined {
-  return sym && (sym.p === undefined || (sym.p & platformBit(platform)) !== 0) ? sym : undefined;
-}
-
-function driftOf(f: Finding, sym: SymbolEntry | undefined): Partial<Verdict> {
+function driftOf(f: Finding, sym: StdSymbol | undefined): Partial<Verdict> {
   const local = f.declaration?.signature;
-  if (!local || !sym?.s || !signatureDrifts(local, sym.s)) return {};
-  return { signatureDrift: { local, std: sym.s } };
+  const std = sym?.signature;
+  if (!local || !std || !signatureDrifts(local, std)) return {};
+  return { signatureDrift: { local, std } };
 }
