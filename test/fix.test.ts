@@ -16,6 +16,15 @@ import { scanSync } from '../src/scan/scan.js';
 import { LinkfixError } from '../src/errors.js';
 import { FIXTURES, listFiles, runCli, tempDir } from './helpers.js';
 
+// The corpus run's checks (scripts/corpus.mjs), imported by a computed name so the type checker takes the interface.
+interface CorpusChecks {
+  docEntries(text: string): Map<string, string>;
+  compareDocs(before: Map<string, string>, after: Map<string, string>): string[];
+  satisfiable(name: string, text: string, oldest: number, newest: number): boolean;
+}
+const corpusScript = '../scripts/corpus.mjs';
+const corpus = (await import(corpusScript)) as CorpusChecks;
+
 function sh(cmd: string, args: string[], cwd: string): { status: number; out: string } {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local' } });
   return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
@@ -68,6 +77,20 @@ describe('fix --write on the fixture modules (Go 1.26)', () => {
     const crlf = readFileSync(join(rewrite, 'crlf/crlf.go'), 'utf8');
     expect(crlf.split('\n').slice(0, -1).every((l) => l.endsWith('\r'))).toBe(true);
     expect(crlf).toContain('return strings.ToLower(s)\r\n');
+  });
+
+  test('after: go doc -all of every package is unchanged (the same names, each with its doc comment, nothing new exported), and every created file compiles on some release', () => {
+    for (const [dir, pristine] of [[rewrite, join(FIXTURES, 'fix/rewrite')], [join(root, 'guard'), join(FIXTURES, 'fix/guard')]] as const) {
+      if (dir !== rewrite) runCli(['fix', '--write', '--unsafe-fixes', '.'], { cwd: dir });
+      for (const pkg of sh('go', ['list', './...'], dir).out.trim().split('\n')) {
+        const after = corpus.docEntries(sh('go', ['doc', '-all', pkg], dir).out);
+        expect([pkg, corpus.compareDocs(corpus.docEntries(sh('go', ['doc', '-all', pkg], pristine).out), after)]).toEqual([pkg, []]);
+      }
+      const created = listFiles(dir).filter((f) => !existsSync(join(pristine, f.slice(dir.length + 1))));
+      expect(created.length).toBeGreaterThan(0);
+      const goLine = Number(/^go 1\.(\d+)/m.exec(readFileSync(join(dir, 'go.mod'), 'utf8'))![1]);
+      for (const file of created) expect([file, corpus.satisfiable(file.split('/').pop()!, readFileSync(file, 'utf8'), goLine, 27)]).toEqual([file, true]);
+    }
   });
 
   test('after: nothing fails on 1.26 any more, by verdict and by the real linker', () => {
