@@ -2,13 +2,13 @@
 // only when a verdict needs it), plus one built from the user's own GOROOT when
 // it is newer than every shipped release (cached under the XDG cache directory).
 
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LinkfixError } from '../errors.js';
 import { VERSION } from '../version.js';
+import type { LocalGo } from './local-go.js';
 import { CatalogStore, writeCatalogStore } from './store.js';
 import type { Catalog } from './types.js';
 
@@ -50,23 +50,6 @@ export function shippedCatalog(release: string, dir: URL | string = SHIPPED_DIR)
 /** The shipped releases whose std may change the var `symbol` after initialisation (see ./writes.ts). */
 export function releasesWritingVar(symbol: string, dir: URL | string = SHIPPED_DIR): string[] {
   return shippedReleases(dir).filter((r) => shippedCatalog(r, dir).symbols.get(symbol)?.m);
-}
-
-export interface LocalGo {
-  version: string;
-  goroot: string;
-}
-
-/** The Go on PATH, or null when there is none. */
-export function localGo(): LocalGo | null {
-  try {
-    const [version = '', goroot = ''] = execFileSync('go', ['env', 'GOVERSION', 'GOROOT'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-      .trim()
-      .split('\n');
-    return /^go1\.\d+/.test(version) ? { version, goroot } : null;
-  } catch {
-    return null;
-  }
 }
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {

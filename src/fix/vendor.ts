@@ -10,7 +10,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Parser from 'tree-sitter';
-import { localGo, releasesWritingVar } from '../catalog/load.js';
+import { releasesWritingVar } from '../catalog/load.js';
+import { localGo } from '../catalog/local-go.js';
 import { stdSources, varsWrittenByStd, type StdSourceFile } from '../catalog/writes.js';
 import { treeSitterTree } from '../parse/gofile.js';
 import { parseDirectiveComment } from '../parse/directive.js';

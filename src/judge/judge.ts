@@ -1,6 +1,7 @@
 // The judge stage: every pull of a scan gets a verdict per selected Go release.
 
-import { cachedCatalog, localGo, shippedCatalog, shippedReleases } from '../catalog/load.js';
+import { cachedCatalog, shippedCatalog, shippedReleases } from '../catalog/load.js';
+import { localGo } from '../catalog/local-go.js';
 import { goMinor, platformBit, type Catalog } from '../catalog/types.js';
 import { LinkfixError } from '../errors.js';
 import type { Finding, ScanResult } from '../model/types.js';
