@@ -51,20 +51,25 @@ export function parseAsmFile(source: SourceText): ParsedAsmFile {
   // The file's own statics are known only at its end: a reference may come before the definition.
   const definedStatics = new Set<string>();
   const staticReferences = new Set<AsmSymbolSite>();
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-    if (m[0] !== '(SB)') {
+  // test() rather than exec(): no match object per comment and per (SB); the last character matched tells which it was.
+  while (pattern.test(text)) {
+    const after = pattern.lastIndex;
+    const last = text.charCodeAt(after - 1);
+    if (last !== 41 /* the ) of (SB) */) {
       // Skip the comment (an unterminated block comment runs to the end).
-      const end = m[0] === '//' ? text.indexOf('\n', m.index) : text.indexOf('*/', m.index + 2);
-      pattern.lastIndex = end < 0 ? text.length : m[0] === '//' ? end : end + 2;
+      const lineComment = last === 47; // the second / of //
+      const end = lineComment ? text.indexOf('\n', after) : text.indexOf('*/', after);
+      pattern.lastIndex = end < 0 ? text.length : lineComment ? end : end + 2;
       continue;
     }
-    const ref = referenceBefore(text, m.index);
+    const sb = after - 4;
+    const ref = referenceBefore(text, sb);
     if (!ref) continue;
     const lineStart = source.lineStart(ref.start);
     const site: AsmSymbolSite = {
       symbol: normaliseAsmSymbol(ref.symbol),
       start: ref.start,
-      end: m.index + 4,
+      end: after,
       line: source.lineIndex(ref.start) + 1,
       abi: ref.abi === 'ABIInternal' ? 'ABIInternal' : 'ABI0',
     };
@@ -118,8 +123,9 @@ function referenceBefore(text: string, sb: number): { symbol: string; start: num
 function readHeader(text: string, out: ParsedAsmFile): void {
   for (const raw of text.split('\n', 64)) {
     const line = raw.trim();
-    if (/^\/\/go:build(\s|$)/.test(line)) out.goBuild ??= line.slice('//go:build'.length).trim();
-    else if (/^\/\/\s*\+build(\s|$)/.test(line)) out.plusBuild.push(line.replace(/^\/\/\s*\+build/, '').trim());
+    // Detached, as in goshared.ts: the constraint outlives the file's text.
+    if (/^\/\/go:build(\s|$)/.test(line)) out.goBuild ??= detach(line.slice('//go:build'.length).trim());
+    else if (/^\/\/\s*\+build(\s|$)/.test(line)) out.plusBuild.push(detach(line.replace(/^\/\/\s*\+build/, '').trim()));
     else if (line !== '' && !/^(\/\/|\/\*|\*)/.test(line)) return;
   }
 }

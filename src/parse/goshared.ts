@@ -94,10 +94,11 @@ export function emptyParsedGoFile(source: SourceText): ParsedGoFile {
 /** A comment before the package clause: build constraints and the generated-code marker. */
 export function readHeaderComment(comment: string, out: ParsedGoFile): void {
   if (GENERATED.test(comment)) out.generated = true;
+  // Detached: a file's constraint lives as long as its findings, and a slice would keep the whole file's text.
   if (comment.startsWith('//go:build') && /^\/\/go:build(\s|$)/.test(comment)) {
-    out.goBuild ??= comment.slice('//go:build'.length).trim();
+    out.goBuild ??= detach(comment.slice('//go:build'.length).trim());
   } else if (/^\/\/\s*\+build(\s|$)/.test(comment)) {
-    out.plusBuild.push(comment.replace(/^\/\/\s*\+build/, '').trim());
+    out.plusBuild.push(detach(comment.replace(/^\/\/\s*\+build/, '').trim()));
   }
 }
 

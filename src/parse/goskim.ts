@@ -149,9 +149,9 @@ class Lexer {
     let p = this.end;
     SPECIAL.lastIndex = p;
     while (stack.length > 0) {
-      const m = SPECIAL.exec(t);
-      if (m === null) throw new Unsure('unbalanced');
-      p = m.index;
+      // test() rather than exec(): a body has a special character every few bytes, and exec allocates a match for each.
+      if (!SPECIAL.test(t)) throw new Unsure('unbalanced');
+      p = SPECIAL.lastIndex - 1;
       const c = t.charCodeAt(p);
       switch (c) {
         case 40 /* ( */:
