@@ -73,14 +73,11 @@ export class SourceText {
 
   private startBytes(): number[] {
     if (!this.lineStartBytes) {
-      const starts = this.starts();
-      const bytes = new Array<number>(starts.length);
-      let acc = this.bomBytes;
-      for (let i = 0; i < starts.length; i++) {
-        bytes[i] = acc;
-        const next = starts[i + 1];
-        if (next !== undefined) acc += Buffer.byteLength(this.text.slice(starts[i], next));
-      }
+      // One native encoding of the text rather than a slice and a byteLength per line (that cost
+      // 10% of a GOROOT/src scan): no UTF-8 sequence holds the byte \n, so lines start after each.
+      const utf8 = Buffer.from(this.text);
+      const bytes = [this.bomBytes];
+      for (let i = utf8.indexOf(0x0a); i !== -1; i = utf8.indexOf(0x0a, i + 1)) bytes.push(this.bomBytes + i + 1);
       this.lineStartBytes = bytes;
     }
     return this.lineStartBytes;
