@@ -147,6 +147,65 @@ describe('deps when no version is fixed', () => {
   }, 600_000);
 });
 
+describe('deps when newer versions exist and every one still fails', () => {
+  // fjl/memsize stops the world through runtime.stopTheWorld and
+  // runtime.startTheWorld, which no release since Go 1.23 lets a module pull;
+  // v0.0.1 is in use and v0.0.2, the newest version the proxy lists, still does.
+  const STILLFAILS = join(FIXTURES, 'deps', 'stillfails');
+  const MEMSIZE = 'github.com/fjl/memsize';
+  type Pull = { file: string; target: { raw: string }; verdicts?: { go: string; verdict: string }[] };
+  type Search = NonNullable<Report['modules'][number]['search']> & { newest: { version: string; failing: Pull[] } | null };
+  const rows = (pulls: Pull[]): Set<string> => new Set(pulls.map((p) => `${p.file} ${p.target.raw} ${(p.verdicts ?? []).map((v) => `${v.go}:${v.verdict}`).join()}`));
+  const env = { XDG_CACHE_HOME: tempDir('linkfix-deps-cache-') };
+  let json: ReturnType<typeof depsJson>;
+  beforeAll(() => {
+    json = depsJson(['--go', '1.23,1.27'], env, STILLFAILS);
+  }, 300_000);
+
+  test('exit 1, the module fails, and the search checked a newer version without finding a fix', () => {
+    expect(json.status).toBe(1);
+    const m = json.report.modules.find((x) => x.path === MEMSIZE)!;
+    expect(m).toMatchObject({ version: 'v0.0.1', packages: [MEMSIZE], fails: true });
+    expect(rows(m.pulls.filter((p) => p.verdicts.some((v) => v.verdict === 'rejected')))).toEqual(
+      new Set(['runtimefunc.go runtime.stopTheWorld 1.23:rejected,1.27:rejected', 'runtimefunc.go runtime.startTheWorld 1.23:rejected,1.27:rejected']),
+    );
+    const search = m.search as Search;
+    expect(search).toMatchObject({ fixed: null, error: null });
+    expect(search.candidates).toBeGreaterThan(0);
+    // The newest is checked first; it fails, so no older one can be the fix.
+    expect(search.checked).toEqual(['v0.0.2']);
+    expect(search.newest!.version).toBe('v0.0.2');
+    expect(rows(search.newest!.failing)).toEqual(
+      new Set(['runtimefunc.go runtime.startTheWorld 1.23:rejected,1.27:rejected', 'runtimefunc_go121.go runtime.stopTheWorld 1.23:rejected,1.27:rejected']),
+    );
+  });
+
+  test('the text output says no version fixes it, and which pulls remain in the newest', () => {
+    const r = runCli(['deps', '--go', '1.23'], { cwd: STILLFAILS, env });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`${MEMSIZE}@v0.0.1\n`);
+    expect(r.stdout).toContain('  no fixed version: the newest, v0.0.2, still fails\n');
+    expect(r.stdout).toContain('  still failing in the newest version:\n');
+    const remaining = r.stdout.slice(r.stdout.indexOf('still failing in the newest version:'));
+    expect(remaining).toMatch(new RegExp(`${MEMSIZE}@v0\\.0\\.2/runtimefunc\\.go:\\d+:\\d+ +pull +runtime\\.startTheWorld`));
+    expect(remaining).toMatch(new RegExp(`${MEMSIZE}@v0\\.0\\.2/runtimefunc_go121\\.go:\\d+:\\d+ +pull +runtime\\.stopTheWorld`));
+    expect(remaining).not.toContain('runtime.chanbuf'); // pushed: it does not remain
+  });
+
+  test('the real toolchains agree: the version in use and the newest both fail to link from Go 1.23', () => {
+    const build = (dir: string, release: string) => spawnSync('go', ['build', '-o', join(tempDir(), 'app'), '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: release, GOFLAGS: '-mod=mod' } });
+    const invalid = 'link: github.com/fjl/memsize: invalid reference to runtime.stopTheWorld';
+    expect(build(STILLFAILS, 'go1.23.12').stderr).toContain(invalid);
+    const newest = tempDir('linkfix-deps-newest-');
+    cpSync(STILLFAILS, newest, { recursive: true });
+    const version = (json.report.modules.find((x) => x.path === MEMSIZE)!.search as Search).newest!.version;
+    expect(spawnSync('go', ['get', `${MEMSIZE}@${version}`], { cwd: newest, encoding: 'utf8' }).status).toBe(0);
+    expect(build(newest, 'go1.22.12').status).toBe(0);
+    expect(build(newest, 'go1.23.12').stderr).toContain(invalid);
+    expect(build(newest, 'go1.27.4').stderr).toContain(invalid);
+  }, 600_000);
+});
+
 describe('deps per platform', () => {
   test('the amd64 assembly of a dependency is not compiled for linux/arm64: nothing fails there', () => {
     const r = depsJson(['--platform', 'linux/arm64'], { XDG_CACHE_HOME: tempDir('linkfix-deps-cache-') });
