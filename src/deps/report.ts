@@ -18,7 +18,9 @@ const at = (m: DependencyModule): string => (m.version ? `${m.path}@${m.version}
 function pullsText(m: DependencyModule, pulls: Finding[], c: Colors, version = m.version): string {
   const prefix = version ? `${m.path}@${version}/` : `${m.path}/`;
   const findings = pulls.map((f) => ({ ...f, file: prefix + f.file }));
-  return scanToText({ base: '', modules: [], findings, asmDefinitions: [], messages: [], stats: { filesSeen: 0, filesParsed: 0, durationMs: 0 } }, c);
+  const text = scanToText({ base: '', modules: [], findings, asmDefinitions: [], messages: [], stats: { filesSeen: 0, filesParsed: 0, durationMs: 0 } }, c);
+  // Blank lines separate modules here, not the files of one module.
+  return text.split('\n').filter((line) => line.trim() !== '').join('\n');
 }
 
 /** One line: the version that fixes the module, or why there is none. */
@@ -45,7 +47,7 @@ export function depsToText(r: DepsResult, c: Colors = pc.createColors(false)): s
     out.push(`  ${m.search?.fixed ? c.green(fixLine(m)) : c.red(fixLine(m))}`);
     if (m.search?.newest) {
       out.push('  still failing in the newest version:');
-      out.push(indent(pullsText(m, m.search.newest.failing, c, m.search.newest.version), '  '));
+      out.push(indent(pullsText(m, m.search.newest.failing, c, m.search.newest.version), '    '));
     }
     out.push('');
   }
@@ -59,7 +61,7 @@ export function depsSummary(r: DepsResult): string {
   const fixable = failing.filter((m) => m.search?.fixed).length;
   const go = r.releases.map((v) => v.replace(/^go(1\.\d+).*/, '$1'));
   return (
-    `linkfix: ${r.modules.length} dependency modules (${r.stats.packages} packages) for ${r.platform}, Go ${go[0]}${go.length > 1 ? `–${go[go.length - 1]}` : ''}: ` +
+    `linkfix: ${r.modules.length} dependency module${r.modules.length === 1 ? '' : 's'} (${r.stats.packages} packages) for ${r.platform}, Go ${go[0]}${go.length > 1 ? `–${go[go.length - 1]}` : ''}: ` +
     `${withPulls} with pulls, ${failing.length} failing${failing.length > 0 ? ` (${fixable} fixed by a newer version)` : ''}; ` +
     `${r.stats.fetched} versions fetched, ${r.stats.cached} from the cache, in ${r.stats.durationMs} ms`
   );
