@@ -65,11 +65,11 @@ const ratio = (a, b) => `${(a.ms / b.ms).toFixed(2)}x`;
 const summaryOf = (r) => r.stderr.trim().split('\n').pop();
 /** One table row: what ran, its time, the baseline's, the ratio, linkfix's peak RSS. */
 function row(what, run, baselineName, baseline) {
-  console.log(`${what.padEnd(58)} ${secs(run.ms).padStart(8)}   ${`${baselineName} ${secs(baseline.ms)}`.padEnd(26)} ${ratio(run, baseline).padStart(7)}   ${mb(run).padStart(7)}`);
+  console.log(`${what.padEnd(64)} ${secs(run.ms).padStart(8)}   ${`${baselineName} ${secs(baseline.ms)}`.padEnd(26)} ${ratio(run, baseline).padStart(7)}   ${mb(run).padStart(7)}`);
 }
 function header(title) {
   console.log(`\n${title}`);
-  console.log(`${'run'.padEnd(58)} ${'linkfix'.padStart(8)}   ${'baseline'.padEnd(26)} ${'ratio'.padStart(7)}   ${'peak RSS'.padStart(7)}`);
+  console.log(`${'run'.padEnd(64)} ${'linkfix'.padStart(8)}   ${'baseline'.padEnd(26)} ${'ratio'.padStart(7)}   ${'peak RSS'.padStart(7)}`);
 }
 
 /** A copy of a module from the module cache (fetched through the proxy when missing): never written into GOMODCACHE. */
