@@ -77,6 +77,25 @@ describe('assembly references spelled as statics (pkg·sym<>)', () => {
   });
 });
 
+describe('a pull of a std-looking symbol that the workspace pushes (timandy/routine)', () => {
+  // Measured: links and runs on 1.22, 1.23, 1.26 and 1.27; the symbols are defined outside the std, which the linker does not check.
+  test('is a handshake, judged like any symbol outside the standard library', async () => {
+    const result = await scanModule(
+      {
+        'g/g.go': 'package g\n\nimport _ "unsafe"\n\n//go:linkname isNil routine.isNil\nfunc isNil(i any) bool { return i == nil }\n\n//go:linkname getgp runtime.getgp\nfunc getgp() int { return 42 }\n',
+        'main.go': 'package main\n\nimport (\n\t_ "unsafe"\n\n\t_ "example.com/m/g"\n)\n\n//go:linkname isNil routine.isNil\nfunc isNil(i any) bool\n\n//go:linkname getgp runtime.getgp\nfunc getgp() int\n\nfunc main() { println(isNil(nil), getgp()) }\n',
+      },
+      '1.22,1.23,1.27',
+    );
+    const pulls = result.findings.filter((f) => f.file === 'main.go');
+    expect(verdictLines(pulls)).toEqual([
+      'handshake routine.isNil: 1.22 ok-unchecked · 1.23 ok-unchecked · 1.27 ok-unchecked',
+      'handshake runtime.getgp: 1.22 ok-unchecked · 1.23 ok-unchecked · 1.27 ok-unchecked',
+    ]);
+    expect(pulls.map((f) => f.target.kind)).toEqual(['workspace', 'workspace']);
+  });
+});
+
 describe('explain prints signatures that read as Go', () => {
   const catalogs = shippedReleases().map((r) => shippedCatalog(r));
   test('a struct var whose fields have comments: no comment runs into the fields after it', () => {

@@ -171,14 +171,21 @@ function describeDecl(decl: DeclarationInfo): string {
   }
 }
 
-/** A pull whose target some package in the workspace pushes is a handshake. */
+/**
+ * A pull whose target some package in the workspace pushes is a handshake.
+ * That holds for a std-looking path too (timandy/routine pushes
+ * `routine.isNil` and `runtime.getgp` from one package and pulls them in
+ * another): the symbol is defined outside the standard library, which the
+ * linker does not check.
+ */
 export function settleHandshake(finding: Finding, pushes: ReadonlyMap<string, PushSite>): Finding {
-  if (finding.kind !== 'pull' || finding.target.kind === 'std' || finding.target.kind === 'c-symbol') return finding;
+  if (finding.kind !== 'pull' || finding.target.kind === 'c-symbol') return finding;
   const push = pushes.get(`${finding.target.importPath}.${finding.target.symbol}`);
   if (!push) return finding;
   return {
     ...finding,
     kind: 'handshake',
+    target: finding.target.kind === 'std' ? { ...finding.target, kind: 'workspace' } : finding.target,
     reason: `pulls ${finding.target.raw}, which is pushed with //go:linkname at ${push.file}:${push.line}`,
   };
 }
