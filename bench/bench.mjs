@@ -1,13 +1,15 @@
 // npm run bench: every row of issue 12's table, each as a ratio against a
 // baseline measured in the same run, with peak RSS. Whole processes are timed
 // (start-up and module loading included), tools alternating so that each sees
-// the same machine state; medians are printed. Nothing is asserted.
+// the same machine state; medians are printed. Nothing is asserted. On a
+// shared machine wall times wait for a core: the CPU-time ratio (user + sys,
+// from GNU time) and the load average printed with them say how much.
 //
 // BENCH_RUNS (default 5): runs of the rows that take a second or two.
 // BENCH_LARGE_RUNS (default 3): runs of `fix` and of the 10× GOROOT/src tree.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,20 +28,20 @@ const sinkFile = join(work, 'out');
 const hasTime = existsSync(TIME);
 
 /**
- * Runs `cmd args` once: wall time in ms and peak RSS in MB (null without GNU
- * time). Its stdout goes to a file, or with `to: 'pipe'` into a pipe that this
+ * Runs `cmd args` once: wall time in ms, CPU time in ms and peak RSS in MB
+ * (null without GNU time). Its stdout goes to a file, or with `to: 'pipe'` into a pipe that this
  * process reads. Exit status 1 is linkfix's "something fails", not an error.
  */
 function measure(cmd, args, { to = 'file', cwd = ROOT } = {}) {
   const out = to === 'file' ? openSync(sinkFile, 'w') : 'pipe';
-  const argv = hasTime ? [TIME, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
+  const argv = hasTime ? [TIME, '-f', '%U %S %M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
   const start = performance.now();
   const r = spawnSync(argv[0], argv.slice(1), { cwd, stdio: ['ignore', out, 'pipe'], maxBuffer: 1 << 30 });
   const ms = performance.now() - start;
   if (typeof out === 'number') closeSync(out);
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
-  const rss = hasTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : null;
-  return { ms, rss, stderr: String(r.stderr) };
+  const [user, sys, kb] = hasTime ? readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [];
+  return { ms, cpu: hasTime ? (user + sys) * 1000 : null, rss: hasTime ? kb / 1024 : null, stderr: String(r.stderr) };
 }
 
 const linkfix = (args, options) => measure(process.execPath, [CLI, ...args], options);
@@ -47,14 +49,15 @@ const nodeStart = () => measure(process.execPath, ['-e', '0']);
 const grep = (dir) => measure('grep', ['-rlF', 'go:linkname', '--include=*.go', '--include=*.s', dir]);
 const floor = (dir) => measure(process.execPath, [join(ROOT, 'bench/read-floor.mjs'), dir]);
 
-/** Runs every job `runs` times, alternating, and returns each job's median run (by time) and highest RSS. */
+/** Runs every job `runs` times, alternating, and returns each job's median run (by wall time), median CPU time and highest RSS. */
 function alternate(runs, jobs) {
   const all = Object.fromEntries(Object.keys(jobs).map((k) => [k, []]));
   for (let i = 0; i < runs; i++) for (const [k, job] of Object.entries(jobs)) all[k].push(job());
   return Object.fromEntries(
     Object.entries(all).map(([k, list]) => {
-      const sorted = [...list].sort((a, b) => a.ms - b.ms);
-      return [k, { ...sorted[Math.floor(sorted.length / 2)], rss: hasTime ? Math.max(...list.map((r) => r.rss)) : null }];
+      const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      const byWall = [...list].sort((a, b) => a.ms - b.ms);
+      return [k, { ...byWall[Math.floor(list.length / 2)], cpu: hasTime ? median(list.map((r) => r.cpu)) : null, rss: hasTime ? Math.max(...list.map((r) => r.rss)) : null }];
     }),
   );
 }
@@ -62,15 +65,17 @@ function alternate(runs, jobs) {
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (r) => (r.rss === null ? 'n/a' : `${r.rss.toFixed(0)} MB`);
 const ratio = (a, b) => `${(a.ms / b.ms).toFixed(2)}x`;
+const cpuRatio = (a, b) => (a.cpu === null || !b.cpu ? 'n/a' : `${(a.cpu / b.cpu).toFixed(2)}x`);
 const summaryOf = (r) => r.stderr.trim().split('\n').pop();
-/** One table row: what ran, its time, the baseline's, the ratio, linkfix's peak RSS. */
+/** One table row: what ran, its wall time, the baseline's, the wall and CPU-time ratios, linkfix's peak RSS. */
 function row(what, run, baselineName, baseline) {
-  console.log(`${what.padEnd(64)} ${secs(run.ms).padStart(8)}   ${`${baselineName} ${secs(baseline.ms)}`.padEnd(26)} ${ratio(run, baseline).padStart(7)}   ${mb(run).padStart(7)}`);
+  console.log(`${what.padEnd(64)} ${secs(run.ms).padStart(8)}   ${`${baselineName} ${secs(baseline.ms)}`.padEnd(26)} ${ratio(run, baseline).padStart(7)} ${cpuRatio(run, baseline).padStart(7)}   ${mb(run).padStart(7)}`);
 }
 function header(title) {
   console.log(`\n${title}`);
-  console.log(`${'run'.padEnd(64)} ${'linkfix'.padStart(8)}   ${'baseline'.padEnd(26)} ${'ratio'.padStart(7)}   ${'peak RSS'.padStart(7)}`);
+  console.log(`${'run'.padEnd(64)} ${'linkfix'.padStart(8)}   ${'baseline'.padEnd(26)} ${'ratio'.padStart(7)} ${'cpu'.padStart(7)}   ${'peak RSS'.padStart(7)}`);
 }
+const load = () => `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`;
 
 /** A copy of a module from the module cache (fetched through the proxy when missing): never written into GOMODCACHE. */
 function moduleCopy(modVersion) {
@@ -86,7 +91,8 @@ const src = join(goroot, 'src');
 const started = performance.now();
 try {
   console.log(`linkfix bench: ${execFileSync('go', ['version'], { encoding: 'utf8' }).trim()}, node ${process.version}; medians of ${RUNS} runs (${LARGE_RUNS} for fix and the 10x tree), peak RSS the highest of them`);
-  if (!hasTime) console.log(`(no ${TIME}: peak RSS not measured)`);
+  console.log(load());
+  if (!hasTime) console.log(`(no ${TIME}: CPU time and peak RSS not measured)`);
 
   // Small module, every release judged, against Node's own start-up.
   const small = alternate(RUNS, {
@@ -165,4 +171,4 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`bench took ${secs(performance.now() - started)}`);
+console.log(`bench took ${secs(performance.now() - started)}; ${load()}`);
