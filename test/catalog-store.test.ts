@@ -6,13 +6,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CatalogStore, addToCatalogStore, packageOf, writeCatalogStore } from '../src/catalog/store.js';
-import { CATALOG_SCHEMA, PLATFORMS, SymbolTable, rulesFor, type Catalog, type SymbolEntry } from '../src/catalog/types.js';
+import { CATALOG_SCHEMA, PLATFORMS, SymbolTable, rulesFor, type Catalog, type CopyRecords, type SymbolEntry } from '../src/catalog/types.js';
 import { shippedCatalog, shippedReleases } from '../src/catalog/load.js';
 import { tempDir } from './helpers.js';
 
-function catalog(go: string, symbols: [string, SymbolEntry][], blocked: Record<string, string[]> = {}): Catalog {
+function catalog(go: string, symbols: [string, SymbolEntry][], blocked: Record<string, string[]> = {}, copies?: CopyRecords): Catalog {
   const minor = Number(/^go1\.(\d+)/.exec(go)![1]);
-  return { schema: CATALOG_SCHEMA, generator: 'linkfix test', go, minor, platforms: PLATFORMS, rules: rulesFor(minor), blocked, builtins: [], symbols: SymbolTable.fromEntries(symbols) };
+  return { schema: CATALOG_SCHEMA, generator: 'linkfix test', go, minor, platforms: PLATFORMS, rules: rulesFor(minor), blocked, builtins: [], symbols: SymbolTable.fromEntries(symbols, copies) };
 }
 
 const OLD = catalog('go1.22.12', [
@@ -33,6 +33,11 @@ const NEW = catalog(
     ['vendor/golang.org/x/net/route.zero', { k: 'var', s: 'var zero uintptr' }],
   ],
   { 'runtime.coroswitch': ['iter'] },
+  {
+    digests: new Map([['runtime', 'abc123'], ['strange/pkg', 'def456']]),
+    // Copy outcomes of names the catalog has, and of names it has not (a func of a race-tagged file).
+    outcomes: new Map([['runtime.nanotime', 'fL:nanotime'], ['runtime.racefuncenter', 'b'], ['strange/pkg.y', 'vA:y:f(",\t%")']]),
+  },
 );
 
 describe('a catalog file', () => {
@@ -48,6 +53,13 @@ describe('a catalog file', () => {
     expect(JSON.stringify(store.catalog(c.go))).toBe(JSON.stringify(c));
   });
 
+  test('copy records: per release, for the package source they were computed from', () => {
+    const [old, now] = [store.catalog('go1.22.12')!.symbols, store.catalog('go1.27.4')!.symbols];
+    expect([now.sourceDigest('runtime'), now.copyOutcome('runtime.racefuncenter'), now.copyOutcome('strange/pkg.y')]).toEqual(['abc123', 'b', 'vA:y:f(",\t%")']);
+    expect([old.sourceDigest('runtime'), old.copyOutcome('runtime.nanotime')]).toEqual([undefined, undefined]);
+    expect(now.get('runtime.racefuncenter')).toBeUndefined();
+  });
+
   test('a symbol of one release only is absent from the other', () => {
     expect(store.catalog('go1.22.12')!.symbols.get('runtime.coroswitch')).toBeUndefined();
     expect(store.catalog('go1.27.4')!.symbols.get('runtime.gone')).toBeUndefined();
@@ -56,7 +68,9 @@ describe('a catalog file', () => {
 
   test('stores each symbol once, and a signature once per package', () => {
     const text = readFileSync(file, 'utf8');
-    expect(text.match(/^runtime\.nanotime\t/gm)).toHaveLength(1);
+    // One line of facts (kind first) and one of copy outcomes.
+    expect(text.match(/^runtime\.nanotime\tf,/gm)).toHaveLength(1);
+    expect(text.match(/^runtime\.nanotime\t/gm)).toHaveLength(2);
     expect(text.match(/func nanotime\(\) int64/g)).toHaveLength(1);
   });
 
@@ -95,7 +109,7 @@ describe('a catalog file', () => {
   test('a file of another schema, or not a catalog, is refused', () => {
     const other = join(tempDir('linkfix-store-'), 'x.catalog');
     writeFileSync(other, 'linkfix-catalog 3 2\n{}\n');
-    expect(() => CatalogStore.read(other)).toThrow(/has schema 3, this linkfix reads 4/);
+    expect(() => CatalogStore.read(other)).toThrow(/has schema 3, this linkfix reads 5/);
     writeFileSync(other, '\x1f\x8b gzip');
     expect(() => CatalogStore.read(other)).toThrow(/is not a linkfix catalog/);
   });

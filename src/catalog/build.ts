@@ -1,8 +1,9 @@
 // The catalog generator: reads a GOROOT the way its own toolchain compiles it
 // (`go list` per platform, default GOEXPERIMENTs included) and derives the
 // pushed, blocked and existing std symbols by the rules of
-// ../shared/reference/go-linkname-rules.md §4.5, and which std vars the std
-// may change after initialisation (./writes.ts, from every std source file).
+// ../shared/reference/go-linkname-rules.md §4.5, which std vars the std may
+// change after initialisation (./writes.ts, from every std source file), and
+// what the std source says about copying each func and var (./copyable.ts).
 
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { isWellFormed, splitSymbol } from '../parse/directive.js';
 import { declSignature, parseGoFile, type ParsedGoFile } from '../parse/gofile.js';
 import { SourceText } from '../parse/source.js';
 import { VERSION } from '../version.js';
+import { copyRecords } from './copyable.js';
 import { stdSources, varsWrittenByStd, type StdVarIndex } from './writes.js';
 import {
   ALL_PLATFORMS_MASK,
@@ -79,6 +81,15 @@ interface PlatformView {
 }
 
 export async function buildCatalog({ goroot, lister = listWithGo, platforms = PLATFORMS }: BuildOptions): Promise<Catalog> {
+  return buildCatalogOf({ goroot, lister, platforms }, { copies: true });
+}
+
+/**
+ * The catalog, with or without the copy records (./copyable.ts: a parse of
+ * every std package, most of the build's time): a catalog built on the fly
+ * for a newer local Go leaves them out, and fix parses what it needs.
+ */
+export async function buildCatalogOf({ goroot, lister = listWithGo, platforms = PLATFORMS }: BuildOptions, { copies }: { copies: boolean }): Promise<Catalog> {
   let go: string;
   try {
     go = readFileSync(join(goroot, 'VERSION'), 'utf8').split('\n')[0]!.trim();
@@ -137,7 +148,7 @@ export async function buildCatalog({ goroot, lister = listWithGo, platforms = PL
     rules,
     blocked: readBlocklist(goroot),
     builtins: rules.builtinLoophole ? readBuiltins(goroot) : [],
-    symbols: SymbolTable.fromEntries(symbols),
+    symbols: SymbolTable.fromEntries(symbols, copies ? await copyRecords(goroot, symbols) : undefined),
   };
 }
 

@@ -69,8 +69,8 @@ export async function cachedCatalog(go: LocalGo, announce: (msg: string) => void
   }
   announce(`linkfix: ${go.version} is newer than the shipped catalogs; building its std catalog from ${go.goroot} (cached in ${dir})`);
   // Loaded on use: only a Go newer than every shipped catalog needs the builder.
-  const { buildCatalog } = await import('./build.js');
-  const catalog = await buildCatalog({ goroot: go.goroot });
+  const { buildCatalogOf } = await import('./build.js');
+  const catalog = await buildCatalogOf({ goroot: go.goroot }, { copies: false });
   try {
     writeCatalogStore(file, [catalog]);
   } catch (e) {

@@ -7,7 +7,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeFsError, LinkfixError } from '../errors.js';
-import { CATALOG_SCHEMA, SymbolTable, compare, type Catalog, type SymbolEntry, type SymbolSource } from './types.js';
+import { CATALOG_SCHEMA, SymbolTable, compare, type Catalog, type CopyRecords, type SymbolEntry, type SymbolSource } from './types.js';
 
 // The first line: `linkfix-catalog <schema> <header bytes>`.
 const MAGIC = 'linkfix-catalog';
@@ -22,11 +22,14 @@ interface Header {
   packages: Record<string, [number, number]>;
 }
 
-/** A block's text: its signatures (one a line; a symbol names one by its offset), then its symbol lines, sorted by name. */
+/** A block's text and where its sections start (see encodeBlock). */
 interface Block {
   text: string;
-  /** Where the symbol lines start. */
-  linesStart: number;
+  /** The package's source digest per release ('' where none was recorded). */
+  digests: string[];
+  sigStart: number;
+  symbolsStart: number;
+  copiesStart: number;
 }
 
 /**
@@ -84,10 +87,38 @@ export class CatalogStore {
   }
 
   private source(r: number, size: number): SymbolSource {
+    const packages = Object.keys(this.header.packages);
     return {
       size,
-      get: (name) => this.facts(name, r),
-      names: () => Object.keys(this.header.packages).flatMap((pkg) => blockLines(this.block(pkg)!).map(lineName).filter((name) => this.facts(name, r))),
+      get: (name) => {
+        const block = this.block(packageOf(name));
+        const facts = block && field(find(block.text, block.symbolsStart, block.copiesStart, name), r);
+        return facts ? decodeFacts(block, facts) : undefined;
+      },
+      names: () =>
+        packages.flatMap((pkg) => {
+          const block = this.block(pkg)!;
+          return lines(block.text, block.symbolsStart, block.copiesStart).filter((line) => field(line, r)).map(lineName);
+        }),
+      sourceDigest: (pkg) => this.block(pkg)?.digests[r] || undefined,
+      copyOutcome: (name) => {
+        const block = this.block(packageOf(name));
+        const outcome = block && field(find(block.text, block.copiesStart, block.text.length, name), r);
+        return outcome ? unescape(outcome) : undefined;
+      },
+      copies: () => {
+        const digests = new Map<string, string>();
+        const outcomes = new Map<string, string>();
+        for (const pkg of packages) {
+          const block = this.block(pkg)!;
+          if (block.digests[r]) digests.set(pkg, block.digests[r]);
+          for (const line of lines(block.text, block.copiesStart, block.text.length)) {
+            const outcome = field(line, r);
+            if (outcome) outcomes.set(lineName(line), unescape(outcome));
+          }
+        }
+        return { digests, outcomes };
+      },
     };
   }
 
@@ -95,32 +126,41 @@ export class CatalogStore {
     let block = this.blocks.get(pkg);
     if (block === undefined) {
       const range = this.header.packages[pkg];
-      const text = range ? readAt(this.path, this.bodyStart + range[0], range[1] - range[0]).toString('utf8') : null;
-      block = text === null ? null : { text, linesStart: text.indexOf('\n') + 1 + Number(text.slice(0, text.indexOf('\n'))) };
+      block = range ? parseBlock(readAt(this.path, this.bodyStart + range[0], range[1] - range[0]).toString('utf8')) : null;
       this.blocks.set(pkg, block);
     }
     return block;
   }
+}
 
-  /** Binary search over the block's text: a probe backs up to the start of the line it falls in. */
-  private facts(name: string, r: number): SymbolEntry | undefined {
-    const block = this.block(packageOf(name));
-    if (!block) return undefined;
-    const { text } = block;
-    let lo = block.linesStart;
-    let hi = text.length;
-    while (lo < hi) {
-      // The line holding the middle character (lo and hi are line starts, so it starts at or after lo).
-      const lineStart = text.lastIndexOf('\n', ((lo + hi) >> 1) - 1) + 1;
-      const end = text.indexOf('\n', lineStart);
-      const line = text.slice(lineStart, end);
-      const c = compare(lineName(line), name);
-      if (c === 0) return releaseFacts(text, line, r);
-      if (c < 0) lo = end + 1;
-      else hi = lineStart;
-    }
-    return undefined;
+/** The line of `name` in the sorted lines between `start` and `end` (line starts) of a block's text, by binary search. */
+function find(text: string, start: number, end: number, name: string): string | undefined {
+  let lo = start;
+  let hi = end;
+  while (lo < hi) {
+    // The line holding the middle character (lo and hi are line starts, so it starts at or after lo).
+    const lineStart = text.lastIndexOf('\n', ((lo + hi) >> 1) - 1) + 1;
+    const lineEnd = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd);
+    const c = compare(lineName(line), name);
+    if (c === 0) return line;
+    if (c < 0) lo = lineEnd + 1;
+    else hi = lineStart;
   }
+  return undefined;
+}
+
+/** A line's field for release r: '' where it has none, the previous release's where it says '^'. */
+function field(line: string | undefined, r: number): string {
+  if (line === undefined) return '';
+  const fields = line.split('\t');
+  let i = r + 1;
+  while (fields[i] === '^') i--;
+  return fields[i] ?? '';
+}
+
+function lines(text: string, start: number, end: number): string[] {
+  return start === end ? [] : text.slice(start, end - 1).split('\n');
 }
 
 /** Writes catalogs (any number of releases, oldest first) as one catalog file. */
@@ -146,23 +186,31 @@ export function addToCatalogStore(path: string, catalog: Catalog): Catalog[] {
 
 export function encodeStore(catalogs: Catalog[]): Buffer {
   const sorted = [...catalogs].sort((a, b) => a.minor - b.minor);
-  // Package → symbol → its facts per release ('' where it does not exist).
-  const packages = new Map<string, Map<string, SymbolEntry[]>>();
+  const copies = sorted.map((c) => c.symbols.copies());
+  // Package → name → its facts, and its copy outcomes, per release.
+  const packages = new Map<string, { symbols: Map<string, SymbolEntry[]>; outcomes: Map<string, string[]> }>();
+  const packageFor = (name: string): { symbols: Map<string, SymbolEntry[]>; outcomes: Map<string, string[]> } => {
+    const pkg = packageOf(name);
+    let p = packages.get(pkg);
+    if (!p) packages.set(pkg, (p = { symbols: new Map(), outcomes: new Map() }));
+    return p;
+  };
+  const put = <T>(map: Map<string, T[]>, name: string, r: number, value: T): void => {
+    const perRelease = map.get(name) ?? [];
+    perRelease[r] = value;
+    map.set(name, perRelease);
+  };
   sorted.forEach((c, r) => {
-    for (const [name, entry] of c.symbols.entries()) {
-      const pkg = packageOf(name);
-      const symbols = packages.get(pkg) ?? new Map<string, SymbolEntry[]>();
-      packages.set(pkg, symbols);
-      const facts = symbols.get(name) ?? [];
-      facts[r] = entry;
-      symbols.set(name, facts);
-    }
+    for (const [name, entry] of c.symbols.entries()) put(packageFor(name).symbols, name, r, entry);
+    for (const [name, outcome] of copies[r]!.outcomes) put(packageFor(name).outcomes, name, r, outcome);
+    for (const pkg of copies[r]!.digests.keys()) packageFor(`${pkg}.`);
   });
   const blocks: Buffer[] = [];
   const index: Header['packages'] = {};
   let offset = 0;
   for (const pkg of [...packages.keys()].sort(compare)) {
-    const block = Buffer.from(encodeBlock(packages.get(pkg)!, sorted.length), 'utf8');
+    const { symbols, outcomes } = packages.get(pkg)!;
+    const block = Buffer.from(encodeBlock(copies.map((c) => c.digests.get(pkg) ?? ''), symbols, outcomes), 'utf8');
     index[pkg] = [offset, offset + block.length];
     offset += block.length;
     blocks.push(block);
@@ -175,11 +223,15 @@ export function encodeStore(catalogs: Catalog[]): Buffer {
   return Buffer.concat([Buffer.from(`${MAGIC} ${CATALOG_SCHEMA} ${headerBytes.length}\n`, 'latin1'), headerBytes, ...blocks]);
 }
 
-// A block: the length of its signature section, the signatures (one a line),
-// then one line per symbol: its name and, per release, its facts ('' where it
-// does not exist, '^' where they are the previous release's), a signature
-// named by its offset in the signature section.
-function encodeBlock(symbols: Map<string, SymbolEntry[]>, releases: number): string {
+// A block:
+//   the package's source digest per release (tab-separated)
+//   the lengths of its signature and symbol sections
+//   its signatures, one a line
+//   one line per symbol, sorted: its name and its facts per release
+//   one line per copy outcome, sorted: the name and its outcome per release
+// Per release, '' where there is nothing, '^' where it is the previous
+// release's; facts name their signature by its offset in its section.
+function encodeBlock(digests: string[], symbols: Map<string, SymbolEntry[]>, outcomes: Map<string, string[]>): string {
   const signatures = new Map<string, number>();
   let sigLength = 0;
   const sigId = (s: string): number => {
@@ -189,24 +241,31 @@ function encodeBlock(symbols: Map<string, SymbolEntry[]>, releases: number): str
     }
     return signatures.get(s)!;
   };
-  const lines: string[] = [];
-  for (const name of [...symbols.keys()].sort(compare)) {
-    const perRelease = symbols.get(name)!;
-    const fields: string[] = [];
-    let previous: string | undefined;
-    for (let r = 0; r < releases; r++) {
-      const e = perRelease[r];
-      const facts = e ? encodeFacts(e, e.s ? sigId(e.s) : undefined) : '';
-      fields.push(facts !== '' && facts === previous ? '^' : facts);
-      previous = facts;
-    }
-    lines.push(`${escape(name)}\t${fields.join('\t')}`);
-  }
-  return `${sigLength}\n${[...signatures.keys()].map((s) => `${escape(s)}\n`).join('')}${lines.map((l) => `${l}\n`).join('')}`;
+  const section = <T>(map: Map<string, T[]>, encode: (value: T) => string): string =>
+    [...map.keys()].sort(compare).map((name) => {
+      const perRelease = map.get(name)!;
+      let previous = '';
+      const fields = digests.map((_, r) => {
+        const v = perRelease[r];
+        const text = v === undefined ? '' : encode(v);
+        const field = text !== '' && text === previous ? '^' : text;
+        previous = text;
+        return field;
+      });
+      return `${escape(name)}\t${fields.join('\t')}\n`;
+    }).join('');
+  const symbolSection = section(symbols, (e) => encodeFacts(e, e.s ? sigId(e.s) : undefined));
+  const copySection = section(outcomes, escape);
+  const sigSection = [...signatures.keys()].map((s) => `${escape(s)}\n`).join('');
+  return `${digests.join('\t')}\n${sigSection.length} ${symbolSection.length}\n${sigSection}${symbolSection}${copySection}`;
 }
 
-function blockLines(block: Block): string[] {
-  return block.text.slice(block.linesStart, -1).split('\n');
+function parseBlock(text: string): Block {
+  const digestsEnd = text.indexOf('\n');
+  const lengthsEnd = text.indexOf('\n', digestsEnd + 1);
+  const [sigLength = 0, symbolsLength = 0] = text.slice(digestsEnd + 1, lengthsEnd).split(' ').map(Number);
+  const sigStart = lengthsEnd + 1;
+  return { text, digests: text.slice(0, digestsEnd).split('\t'), sigStart, symbolsStart: sigStart + sigLength, copiesStart: sigStart + sigLength + symbolsLength };
 }
 
 const KINDS = { func: 'f', var: 'v', asm: 'a' } as const;
@@ -214,23 +273,18 @@ const KIND_OF = { f: 'func', v: 'var', a: 'asm' } as const;
 const PUSHES = { linkname: 'l', linknamestd: 's' } as const;
 const PUSH_OF = { l: 'linkname', s: 'linknamestd' } as const;
 
-/** kind,p,a,w,push,pp,at,doc,m,signature id */
+/** kind,p,a,w,push,pp,at,doc,m,signature offset */
 function encodeFacts(e: SymbolEntry, sig: number | undefined): string {
   const doc = e.doc ? `=${e.doc.map(escape).join(' ')}` : '';
   return [KINDS[e.k], e.p ?? '', e.a ?? '', e.w ?? '', e.push ? PUSHES[e.push] : '', e.pp ?? '', escape(e.at ?? ''), doc, e.m ? 'm' : '', sig ?? ''].join(',');
 }
 
-function releaseFacts(block: string, line: string, r: number): SymbolEntry | undefined {
-  const fields = line.split('\t');
-  let i = r + 1;
-  while (fields[i] === '^') i--;
-  const text = fields[i];
-  if (!text) return undefined;
+function decodeFacts(block: Block, text: string): SymbolEntry {
   const [k = 'f', p, a, w, push, pp, at, doc, m, sig] = text.split(',');
   const e: SymbolEntry = { k: KIND_OF[k as keyof typeof KIND_OF] };
   if (sig) {
-    const at = block.indexOf('\n') + 1 + Number(sig);
-    e.s = unescape(block.slice(at, block.indexOf('\n', at)));
+    const at = block.sigStart + Number(sig);
+    e.s = unescape(block.text.slice(at, block.text.indexOf('\n', at)));
   }
   if (p) e.p = Number(p);
   if (a) e.a = Number(a);

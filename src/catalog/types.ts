@@ -10,7 +10,7 @@ export const PLATFORMS = ['linux/amd64', 'linux/arm64', 'darwin/arm64', 'windows
 export type Platform = (typeof PLATFORMS)[number];
 export const ALL_PLATFORMS_MASK = (1 << PLATFORMS.length) - 1;
 
-export const CATALOG_SCHEMA = 4;
+export const CATALOG_SCHEMA = 5;
 
 export interface LinkerRules {
   /** Go 1.23+: the linker checks linkname references into std (-checklinkname). */
@@ -90,6 +90,20 @@ export interface SymbolSource {
   get(name: string): SymbolEntry | undefined;
   /** Every name, in any order. */
   names(): Iterable<string>;
+  /** The digest of a std package's source, as the copy outcomes were computed from it. */
+  sourceDigest(importPath: string): string | undefined;
+  /** What that source says about copying the func or var `name` (./copyable.ts encodeOutcome). */
+  copyOutcome(name: string): string | undefined;
+  /** All of the copy records, for writing them out. */
+  copies(): CopyRecords;
+}
+
+/** What a release's std source says about copying each of its top-level funcs and vars (./copyable.ts), with each package's source digest. */
+export interface CopyRecords {
+  /** Import path → digest. */
+  digests: ReadonlyMap<string, string>;
+  /** `importPath.name` → encoded outcome. */
+  outcomes: ReadonlyMap<string, string>;
 }
 
 /** The symbols of a catalog. */
@@ -100,9 +114,16 @@ export class SymbolTable {
     return new SymbolTable(source);
   }
 
-  static fromEntries(entries: Iterable<[string, SymbolEntry]>): SymbolTable {
+  static fromEntries(entries: Iterable<[string, SymbolEntry]>, copies: CopyRecords = { digests: new Map(), outcomes: new Map() }): SymbolTable {
     const map = new Map(entries);
-    return new SymbolTable({ size: map.size, get: (name) => map.get(name), names: () => map.keys() });
+    return new SymbolTable({
+      size: map.size,
+      get: (name) => map.get(name),
+      names: () => map.keys(),
+      sourceDigest: (importPath) => copies.digests.get(importPath),
+      copyOutcome: (name) => copies.outcomes.get(name),
+      copies: () => copies,
+    });
   }
 
   get size(): number {
@@ -124,9 +145,23 @@ export class SymbolTable {
     for (const name of [...this.source.names()].sort(compare)) yield [name, this.source.get(name)!];
   }
 
-  /** JSON.stringify writes the table as one line per symbol, sorted: two tables with the same text hold the same facts. */
+  sourceDigest(importPath: string): string | undefined {
+    return this.source.sourceDigest(importPath);
+  }
+
+  copyOutcome(name: string): string | undefined {
+    return this.source.copyOutcome(name);
+  }
+
+  copies(): CopyRecords {
+    return this.source.copies();
+  }
+
+  /** JSON.stringify writes the table as one line per symbol, copy outcome and package digest, sorted: two tables with the same text hold the same facts. */
   toJSON(): string {
-    return [...this.entries()].map(([name, e]) => entryLine(name, e)).join('\n');
+    const { digests, outcomes } = this.copies();
+    const sorted = (m: ReadonlyMap<string, string>): string[] => [...m].sort(([a], [b]) => compare(a, b)).map(([k, v]) => `${k}\t${v}`);
+    return [...[...this.entries()].map(([name, e]) => entryLine(name, e)), '', ...sorted(outcomes), '', ...sorted(digests)].join('\n');
   }
 }
 

@@ -5,18 +5,27 @@
 // GOOS/GOARCH, same build constraint). Anything impure refuses: unsafe, cgo,
 // internal packages, assembly, another linkname, types, or a var that std code
 // may change after initialisation (in a shipped release or in the GOROOT the
-// copy comes from): a copy of shared state is a different variable.
+// copy comes from): a copy of shared state is a different variable. What the
+// std source alone decides is recorded in the catalog (../catalog/copyable.ts):
+// a package is parsed only when its source is not a shipped release's, or its
+// record leaves the copy possible.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type Parser from 'tree-sitter';
-import { releasesWritingVar } from '../catalog/load.js';
+import {
+  copyAnalysis,
+  decodeOutcome,
+  packageSources,
+  readPackage,
+  sourceDigest,
+  type CopyOutcome,
+  type PackageSources,
+  type StdDecl,
+} from '../catalog/copyable.js';
+import { releasesWritingVar, shippedCatalog, shippedReleases } from '../catalog/load.js';
 import { localGo } from '../catalog/local-go.js';
 import { stdSources, varsWrittenByStd, type StdSourceFile } from '../catalog/writes.js';
-import { treeSitterTree } from '../parse/gofile.js';
-import { parseDirectiveComment } from '../parse/directive.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
-import { importable } from '../model/modules.js';
 import { parseFuncSignature } from '../judge/shape.js';
 import type { Finding } from '../model/types.js';
 import { ownConstraint, printBuildExpr } from './constraint.js';
@@ -32,31 +41,13 @@ export interface VendorInput {
   std: StdSource;
 }
 
-interface StdDecl {
-  name: string;
-  kind: 'func' | 'var' | 'const' | 'type';
-  bodyless: boolean;
-  /** The node whose text is copied (a function, a declaration, or a spec of a grouped declaration). */
-  node: Parser.SyntaxNode;
-  nameNode: Parser.SyntaxNode;
-  grouped: boolean;
-  file: StdFile;
-}
-
-interface StdFile {
-  name: string;
-  text: string;
-  imports: Map<string, string>;
-  linknamed: Set<string>;
-}
-
-const MAX_CLOSURE = 24;
-
 /** The user's GOROOT as a source of std declarations: located once per plan, each package read and parsed once. */
 export class StdSource {
   private located: { goroot: string; version: string } | null | undefined;
+  private readonly sources = new Map<string, PackageSources>();
+  private readonly digests = new Map<string, string>();
   private readonly packages = new Map<string, Map<string, StdDecl>>();
-  private sources: StdSourceFile[] | undefined;
+  private stdFiles: StdSourceFile[] | undefined;
 
   /** `goroot` overrides `go env GOROOT` (null: no copies). */
   constructor(private readonly goroot?: () => string | null) {}
@@ -71,10 +62,28 @@ export class StdSource {
     return this.located;
   }
 
+  private sourcesOf(importPath: string): PackageSources {
+    let sources = this.sources.get(importPath);
+    if (!sources) this.sources.set(importPath, (sources = packageSources(join(this.where()!.goroot, 'src', importPath))));
+    return sources;
+  }
+
   declarations(importPath: string): Map<string, StdDecl> {
     let decls = this.packages.get(importPath);
-    if (!decls) this.packages.set(importPath, (decls = readPackage(join(this.where()!.goroot, 'src', importPath))));
+    if (!decls) this.packages.set(importPath, (decls = readPackage(this.sourcesOf(importPath))));
     return decls;
+  }
+
+  /** What a shipped catalog records about copying `name`, when it was computed from exactly this GOROOT's source of the package; undefined: parse to know. */
+  recorded(importPath: string, name: string): CopyOutcome | undefined {
+    let digest = this.digests.get(importPath);
+    if (digest === undefined) this.digests.set(importPath, (digest = sourceDigest(this.sourcesOf(importPath))));
+    for (const release of shippedReleases()) {
+      const symbols = shippedCatalog(release).symbols;
+      const outcome = symbols.sourceDigest(importPath) === digest ? symbols.copyOutcome(`${importPath}.${name}`) : undefined;
+      if (outcome !== undefined) return decodeOutcome(outcome);
+    }
+    return undefined;
   }
 
   /**
@@ -84,9 +93,9 @@ export class StdSource {
    * mention one of the names are looked at.
    */
   writes(importPath: string, packageName: string, names: string[]): Map<string, string> {
-    this.sources ??= [...stdSources(this.where()!.goroot)];
+    this.stdFiles ??= [...stdSources(this.where()!.goroot)];
     const index = { vars: new Map([[importPath, new Set(names)]]), names: new Map([[importPath, packageName]]) };
-    return varsWrittenByStd(this.sources.filter((f) => names.some((n) => f.text.includes(n))), index);
+    return varsWrittenByStd(this.stdFiles.filter((f) => names.some((n) => f.text.includes(n))), index);
   }
 }
 
@@ -103,42 +112,16 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
   const { finding: f } = input;
   const where = input.std.where();
   if (!where) return { manual: 'no GOROOT to copy the std declaration from (is Go on PATH?)' };
-  const { goroot, version } = where;
-  const decls = input.std.declarations(f.target.importPath);
-  const root = decls.get(f.target.symbol);
-  if (!root) return { manual: `${f.target.raw} is not in ${goroot} (${version}): nothing to copy` };
-  const wantVar = input.decl.kind === 'var';
-  if ((root.kind === 'var') !== wantVar || root.kind === 'type' || root.kind === 'const' || root.bodyless) {
-    return { manual: `${f.target.raw} is a ${root.bodyless ? 'bodyless (assembly or linknamed) func' : root.kind} in ${version}; the local declaration is a ${input.decl.kind}` };
-  }
-
-  // The declaration and, transitively, the same-package declarations it uses.
-  const closure: StdDecl[] = [root];
-  const imports = new Set<string>();
-  for (let i = 0; i < closure.length; i++) {
-    const d = closure[i]!;
-    if (d.file.linknamed.has(d.name)) return { manual: `${f.target.importPath}.${d.name} carries a //go:linkname of its own` };
-    for (const node of descendants(d.node)) {
-      if (node.type === 'package_identifier' || (node.type === 'identifier' && node.parent?.type === 'selector_expression' && node.parent.childForFieldName('operand')?.id === node.id)) {
-        const path = d.file.imports.get(node.text);
-        if (path) {
-          if (path === 'unsafe' || path === 'C' || !importable(path)) {
-            return { manual: `${f.target.raw} depends on ${path}, which a copy cannot use` };
-          }
-          imports.add(path);
-          continue;
-        }
-      }
-      if (node.type !== 'identifier' && node.type !== 'type_identifier') continue;
-      const used = decls.get(node.text);
-      if (!used || used === d || closure.includes(used)) continue;
-      if (used.kind === 'type') return { manual: `${f.target.raw} uses the type ${f.target.importPath}.${used.name}; copying types is not automatic` };
-      if (used.bodyless) return { manual: `${f.target.raw} uses ${f.target.importPath}.${used.name}, which has no Go body` };
-      closure.push(used);
-      if (closure.length > MAX_CLOSURE) return { manual: `${f.target.raw} pulls in more than ${MAX_CLOSURE} declarations` };
-    }
-  }
-  const shared = allocated(closure, f.target.importPath) ?? sharedState(closure, f.target.importPath, input.std);
+  const { version } = where;
+  // A refusal the catalog records for this very source needs no parse.
+  const recorded = input.std.recorded(f.target.importPath, f.target.symbol);
+  const early = recorded && refusal(recorded, input, where);
+  if (early) return { manual: early };
+  const { outcome, closure, imports } = copyAnalysis(input.std.declarations(f.target.importPath), f.target.symbol);
+  const refused = refusal(outcome, input, where);
+  if (refused) return { manual: refused };
+  const root = closure[0]!;
+  const shared = sharedState(closure, f.target.importPath, input.std);
   if (shared) return { manual: shared };
   // The copy takes the std's declaration: its type must be the one the package declared, or uses of it change.
   const local = localType(input);
@@ -180,71 +163,30 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
   };
 }
 
-function* descendants(node: Parser.SyntaxNode): Generator<Parser.SyntaxNode> {
-  const cursor = node.walk();
-  for (;;) {
-    yield cursor.currentNode;
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent() || cursor.currentNode.id === node.id) return;
-    }
+/** Why the std source rules a copy out, as the user reads it; null when it leaves the copy possible. */
+function refusal(outcome: CopyOutcome, input: VendorInput, where: { goroot: string; version: string }): string | null {
+  const { raw, importPath } = input.finding.target;
+  if (outcome.decl === null) return `${raw} is not in ${where.goroot} (${where.version}): nothing to copy`;
+  const bodyless = 'blocker' in outcome ? false : outcome.bodyless;
+  if ((outcome.decl === 'var') !== (input.decl.kind === 'var') || outcome.decl === 'type' || outcome.decl === 'const' || bodyless) {
+    return `${raw} is a ${bodyless ? 'bodyless (assembly or linknamed) func' : outcome.decl} in ${where.version}; the local declaration is a ${input.decl.kind}`;
   }
-}
-
-function readPackage(dir: string): Map<string, StdDecl> {
-  const decls = new Map<string, StdDecl>();
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort();
-  } catch {
-    return decls;
+  const b = 'blocker' in outcome ? outcome.blocker : null;
+  if (!b) return null;
+  switch (b.why) {
+    case 'linkname':
+      return `${importPath}.${b.name} carries a //go:linkname of its own`;
+    case 'import':
+      return `${raw} depends on ${b.path}, which a copy cannot use`;
+    case 'type':
+      return `${raw} uses the type ${importPath}.${b.name}; copying types is not automatic`;
+    case 'bodyless':
+      return `${raw} uses ${importPath}.${b.name}, which has no Go body`;
+    case 'size':
+      return `${raw} pulls in more than ${b.limit} declarations`;
+    case 'allocated':
+      return `${importPath}.${b.name} is shared state of package ${importPath}: a copy would be a different variable, its value made anew by \`${b.made}\`, never equal to the std's`;
   }
-  for (const name of names) {
-    const text = readFileSync(join(dir, name), 'utf8');
-    const root = treeSitterTree(text).rootNode;
-    const file: StdFile = { name, text, imports: new Map(), linknamed: new Set() };
-    const add = (d: Omit<StdDecl, 'file' | 'name'>): void => {
-      if (!decls.has(d.nameNode.text)) decls.set(d.nameNode.text, { ...d, name: d.nameNode.text, file });
-    };
-    for (const node of root.namedChildren) {
-      if (node.type === 'comment') {
-        const d = parseDirectiveComment(node.text.replace(/\r$/, ''));
-        if (d?.args[0]) file.linknamed.add(d.args[0]);
-      } else if (node.type === 'import_declaration') {
-        for (const spec of descendants(node)) {
-          if (spec.type !== 'import_spec') continue;
-          const path = spec.childForFieldName('path')!.text.slice(1, -1);
-          file.imports.set(spec.childForFieldName('name')?.text ?? defaultPackageName(path), path);
-        }
-      } else if (node.type === 'function_declaration') {
-        const nameNode = node.childForFieldName('name');
-        if (nameNode) add({ kind: 'func', bodyless: !node.childForFieldName('body'), node, nameNode, grouped: false });
-      } else if (node.type === 'var_declaration' || node.type === 'const_declaration' || node.type === 'type_declaration') {
-        const kind = node.type.split('_')[0] as 'var' | 'const' | 'type';
-        const specs = [...descendants(node)].filter((n) => n.type === `${kind}_spec` && (n.parent?.id === node.id || n.parent?.parent?.id === node.id));
-        const grouped = specs.length > 0 && specs[0]!.parent?.id !== node.id;
-        for (const spec of specs) {
-          const nameNodes = kind === 'type' ? [spec.childForFieldName('name')!] : spec.childrenForFieldName('name');
-          for (const nameNode of nameNodes) add({ kind, bodyless: false, node: grouped || specs.length > 1 ? spec : node, nameNode, grouped: grouped || specs.length > 1 });
-        }
-      }
-    }
-  }
-  return decls;
-}
-
-/**
- * A var of the closure whose initial value is made by a call or an `&` (an
- * error, a pointer, a channel): the copy would make another one, never equal
- * to the std's, e.g. to the error its functions return.
- */
-function allocated(closure: StdDecl[], importPath: string): string | null {
-  for (const d of closure) {
-    if (d.kind !== 'var') continue;
-    const made = [...descendants(d.node)].find((n) => n.type === 'call_expression' || (n.type === 'unary_expression' && n.child(0)?.type === '&'));
-    if (made) return `${importPath}.${d.name} is shared state of package ${importPath}: a copy would be a different variable, its value made anew by \`${made.text.split('\n')[0]}\`, never equal to the std's`;
-  }
-  return null;
 }
 
 /**
