@@ -260,7 +260,10 @@ export function mayDeclare(names: Iterable<string>): (bytes: Buffer) => string[]
   if (byBytes.size === 0) return () => [];
   const alternatives = [...byBytes.keys()].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const pattern = new RegExp(`(?:[\\n,;(]|\\bfunc|\\bvar|\\*/)\\s*(${alternatives})(?![\\w\\x80-\\xff])`, 'g');
+  const needles = [...byBytes.values()].map((n) => Buffer.from(n));
   return (bytes) => {
+    // Most files name none of them: a byte search spares decoding the whole file.
+    if (!needles.some((n) => bytes.includes(n))) return [];
     const found = new Set<string>();
     for (const m of bytes.toString('latin1').matchAll(pattern)) found.add(byBytes.get(m[1]!)!);
     return [...found];
