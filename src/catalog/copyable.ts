@@ -13,10 +13,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Parser from 'tree-sitter';
-import { importable } from '../model/modules.js';
+import { defaultPackageName, importable } from '../model/modules.js';
 import { parseDirectiveComment } from '../parse/directive.js';
 import { treeSitterTree } from '../parse/gofile.js';
-import { defaultPackageName } from '../fix/source.js';
 import { packageOf } from './store.js';
 import type { CopyRecords, SymbolEntry } from './types.js';
 

@@ -14,7 +14,8 @@ import type { Finding, ScanResult } from '../model/types.js';
 import { ANY_POINTER, REPLACEMENTS, type Rewrite } from '../rules/replacements.js';
 import { conjoin, ownConstraint, printBuildExpr, satisfiable } from './constraint.js';
 import type { BuildExpr } from '../model/constraint.js';
-import { FileCache, declHead, importAll, leadingHeader, siblingFile, planBaselines, defaultPackageName, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
+import { FileCache, declHead, importAll, leadingHeader, siblingFile, planBaselines, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
+import { defaultPackageName } from '../model/modules.js';
 import type { Diagnostic, Plan, SuggestedFix, TextEdit } from './types.js';
 import { StdSource, vendoredCopy } from './vendor.js';
 

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileNameConstraint } from '../model/constraint.js';
+import { defaultPackageName } from '../model/modules.js';
 import { parseGoFile, type ParsedGoFile } from '../parse/gofile.js';
 import type { GoDecl, ImportDecl } from '../parse/goshared.js';
 import { SourceText } from '../parse/source.js';
@@ -269,13 +270,6 @@ export function lineStartOf(f: EditableFile, index: number): number {
 export interface ImportUse {
   name: string;
   edit: TextEdit | null;
-}
-
-/** The name a package is imported under by default: the last path element (before a /vN suffix). */
-export function defaultPackageName(path: string): string {
-  const parts = path.split('/');
-  const last = parts[parts.length - 1]!;
-  return /^v\d+$/.test(last) && parts.length > 1 ? parts[parts.length - 2]! : last;
 }
 
 /**

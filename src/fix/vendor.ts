@@ -29,7 +29,8 @@ import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import { parseFuncSignature } from '../judge/shape.js';
 import type { Finding } from '../model/types.js';
 import { ownConstraint, printBuildExpr } from './constraint.js';
-import { constraintSuffix, declHead, defaultPackageName, removeAll, removeLines, type EditableFile } from './source.js';
+import { defaultPackageName } from '../model/modules.js';
+import { constraintSuffix, declHead, removeAll, removeLines, type EditableFile } from './source.js';
 import type { SuggestedFix } from './types.js';
 
 export interface VendorInput {

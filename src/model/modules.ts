@@ -157,3 +157,10 @@ export class ModuleIndex {
 export function importable(importPath: string): boolean {
   return !/(^|\/)internal(\/|$)/.test(importPath) && !importPath.startsWith('vendor/');
 }
+
+/** The name a package is imported under by default: the last path element (before a /vN suffix). */
+export function defaultPackageName(path: string): string {
+  const parts = path.split('/');
+  const last = parts[parts.length - 1]!;
+  return /^v\d+$/.test(last) && parts.length > 1 ? parts[parts.length - 2]! : last;
+}
