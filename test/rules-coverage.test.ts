@@ -441,6 +441,65 @@ func rtype_Len(uintptr) int
  func rtype_Len(uintptr) int
 `,
   },
+  {
+    name: "runtime.nanotime with _ \"unsafe\" alone in the last group of a grouped import (go-ethereum's mclock): the group's blank line goes with it",
+    go: '1.22',
+    fixes: ['unsafe replacement'],
+    input: `package mclock
+
+import (
+	"time"
+
+	_ "unsafe" // for go:linkname
+)
+
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
+
+// Now returns the current absolute monotonic time.
+func Now() time.Duration { return time.Duration(nanotime()) }
+`,
+    diff: `diff --git a/p.go b/p.go
+--- a/p.go
++++ b/p.go
+@@ -1,13 +1,31 @@
+ package mclock
+ 
+ import (
++	"strings"
+ 	"time"
+-
+-	_ "unsafe" // for go:linkname
+ )
+ 
+-//go:linkname nanotime runtime.nanotime
+-func nanotime() int64
++func nanotime() int64 {
++	return nanotimeOrigin + int64(time.Since(nanotimeStart))
++}
+ 
++var nanotimeStart = time.Now()
++
++// nanotimeOrigin is the monotonic reading of nanotimeStart (time.Time.String's m=±<value>): nanoseconds since the process started.
++var nanotimeOrigin = nanotimeMono(nanotimeStart)
++
++func nanotimeMono(t time.Time) int64 {
++	s := t.String()
++	i := strings.LastIndex(s, " m=")
++	if i < 0 {
++		return 0
++	}
++	d, err := time.ParseDuration(s[i+3:] + "s")
++	if err != nil {
++		return 0
++	}
++	return int64(d)
++}
++
+ // Now returns the current absolute monotonic time.
+ func Now() time.Duration { return time.Duration(nanotime()) }
+`,
+  },
 ];
 
 test.each(cases)('$name', ({ input, go, diff, fixes }) => {
@@ -449,6 +508,11 @@ test.each(cases)('$name', ({ input, go, diff, fixes }) => {
 
 /** Pulls a rule does not take, and the reason the manual diagnostic gives. */
 const manual: { name: string; input: string; reason: string }[] = [
+  {
+    name: "an exported function of an internal std package (runc's internal/poll.IsPollDescriptor): only the std may import it, so no direct call",
+    input: 'package utils\n\nimport _ "unsafe"\n\n//go:linkname isPollDescriptor internal/poll.IsPollDescriptor\nfunc isPollDescriptor(fd uintptr) bool\n',
+    reason: 'no GOROOT to copy the std declaration from',
+  },
   {
     name: 'runtime.ncpu written by the package (a store, an atomic load through its address): the writes reached the runtime\'s variable',
     input: 'package procs\n\nimport (\n\t"sync/atomic"\n\t_ "unsafe"\n)\n\n//go:linkname ncpu runtime.ncpu\nvar ncpu int32\n\nfunc cpus() int32 { return atomic.LoadInt32(&ncpu) }\n\nfunc setCPUs(n int32) { ncpu = n }\n',

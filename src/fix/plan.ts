@@ -15,7 +15,7 @@ import { ANY_POINTER, REPLACEMENTS, type Rewrite } from '../rules/replacements.j
 import { conjoin, ownConstraint, printBuildExpr, satisfiable } from './constraint.js';
 import type { BuildExpr } from '../model/constraint.js';
 import { FileCache, declHead, importAll, leadingHeader, siblingFile, planBaselines, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
-import { defaultPackageName } from '../model/modules.js';
+import { defaultPackageName, importable } from '../model/modules.js';
 import type { Diagnostic, Plan, SuggestedFix, TextEdit } from './types.js';
 import { StdSource, vendoredCopy } from './vendor.js';
 
@@ -157,6 +157,8 @@ function handshakeCompletion(ctx: Context): Outcome {
 function exportedCall(ctx: Context): Outcome {
   const { f } = ctx;
   if (f.target.kind !== 'std' || !/^[A-Z]/.test(f.target.symbol) || f.declaration?.kind !== 'func-bodyless') return null;
+  // internal/poll.IsPollDescriptor is exported, but only the std may import internal/poll.
+  if (!importable(f.target.importPath)) return null;
   const s = sites(ctx);
   const sig = parseFuncSignature(f.declaration.signature);
   if (!s || !sig) return null;

@@ -133,6 +133,8 @@ export function constraintSuffix(rel: string): string {
 }
 
 const isBlank = (line: string): boolean => line.trim() === '';
+/** The line of `text` that starts at `at`, with its newline ('' at the end). */
+const lineFrom = (text: string, at: number): string => text.slice(at, text.indexOf('\n', at) + 1 || text.length);
 
 /**
  * The comment block a file starts with (a licence, an attribution), for the
@@ -169,6 +171,16 @@ export function lineRemoval(text: string, start: number, end: number): { start: 
     before = text.slice(text.lastIndexOf('\n', from - 2) + 1, from);
   }
   if ((from === 0 || isBlank(before)) && isBlank(after) && after !== '') to += after.length;
+  // gofmt keeps no blank line at either end of a ( … ) group: the last spec of an import group goes with the blank line above it.
+  if (after.trim().startsWith(')')) {
+    while (from > 0 && isBlank(before)) {
+      from -= before.length;
+      before = text.slice(text.lastIndexOf('\n', from - 2) + 1, from);
+    }
+  }
+  if (before.trim().endsWith('(')) {
+    for (let next = lineFrom(text, to); next !== '' && isBlank(next); next = lineFrom(text, to)) to += next.length;
+  }
   if (isBlank(text.slice(to))) {
     to = text.length;
     while (from > 0 && isBlank(before)) {

@@ -6,6 +6,7 @@
 // its note says how it differs (test/rules-edge.test.ts checks each one at its
 // edge inputs against the pulled function).
 
+import { importable } from '../model/modules.js';
 import { splitSymbol } from '../parse/directive.js';
 
 /**
@@ -487,7 +488,6 @@ export function replacementFor(symbol: string): Replacement | null {
   const split = splitSymbol(symbol);
   const name = split?.symbol ?? '';
   // An exported name of an internal package cannot be imported from outside the std.
-  const importable = !!split && !/(^|\/)internal(\/|$)/.test(split.importPath);
-  if (importable && /^[A-Z]/.test(name)) return { use: `call ${symbol} directly`, class: 'drop-in', note: 'it is exported' };
+  if (split && importable(split.importPath) && /^[A-Z]/.test(name)) return { use: `call ${symbol} directly`, class: 'drop-in', note: 'it is exported' };
   return null;
 }
