@@ -12,6 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { varsWrittenByStd } from '../src/catalog/writes.js';
 import { applyPlan } from '../src/fix/apply.js';
 import { plan } from '../src/fix/plan.js';
+import { StdSource } from '../src/fix/vendor.js';
 import type { SuggestedFix } from '../src/fix/types.js';
 import { writeChanges } from '../src/emit/write.js';
 import { judgeScan } from '../src/judge/judge.js';
@@ -50,19 +51,6 @@ describe('a std var or func is copied only when no std code changes what it copi
       /^database\/sql\.driversMu is shared state of package database\/sql: a copy would be a different variable \(std code may change it after initialisation in go1\.21\.13, .*go1\.27\.4\)/,
     ],
     [
-      'a var another file of its package appends to in init (mime.typeFiles, from type_freebsd.go)',
-      'mime.typeFiles',
-      'var typeFiles []string',
-      /^mime\.typeFiles is shared state of package mime: a copy would be a different variable/,
-    ],
-    [
-      // No shipped catalog covers 32-bit arm or ppc64, where it exists: the local GOROOT's sources decide.
-      'an internal var the runtime sets at start-up (cpu.HWCap2 = … in runtime/os_linux_arm.go)',
-      'internal/cpu.HWCap2',
-      'var hwcap2 uint',
-      /^internal\/cpu\.HWCap2 is shared state of package internal\/cpu: a copy would be a different variable \(std code may change it after initialisation: runtime\/os_\w+\.go in go1\.\d+/,
-    ],
-    [
       // Nothing writes it, but errors.New makes a new error for the copy: err == errBufferTooSmall would never hold for binary's errors.
       'a var whose value is made by a call (an error sentinel)',
       'encoding/binary.errBufferTooSmall',
@@ -84,6 +72,39 @@ describe('a std var or func is copied only when no std code changes what it copi
       expect(fix.strategy).toBe('manual');
       expect(fix.message.split('; ').find((m) => /shared state/.test(m))).toMatch(refusal);
     }
+  });
+});
+
+describe("the std's writes to a var, found in the local GOROOT (these vars are declared for some platforms only, which refuses a copy first)", () => {
+  test.each([
+    ['a var another file of its package appends to in init (mime.typeFiles, from type_freebsd.go)', 'mime', 'typeFiles', /^mime\/type_\w+\.go$/],
+    // No shipped catalog covers 32-bit arm or ppc64, where it exists: the local GOROOT's sources decide.
+    ['an internal var the runtime sets at start-up (cpu.HWCap2 = … in runtime/os_linux_arm.go)', 'internal/cpu', 'HWCap2', /^runtime\/os_\w+\.go$/],
+  ])('%s', (_, importPath, name, writer) => {
+    const writes = new StdSource().writes(importPath, importPath.split('/').pop()!, [name]);
+    expect(writes.get(`${importPath}.${name}`)).toMatch(writer);
+  });
+});
+
+describe('a copy is one file for every platform the pull is compiled on', () => {
+  test.each([
+    [
+      // fd_plan9.go comes first by name, and its IsPollDescriptor returns false: a copy of it was offered as safe.
+      'a func with one declaration per platform (internal/poll.IsPollDescriptor)',
+      'internal/poll.IsPollDescriptor',
+      'func isPollDescriptor(fd uintptr) bool',
+      /^internal\/poll\.IsPollDescriptor is declared for some platforms only \(fd_plan9\.go, fd_poll_js\.go, fd_poll_runtime\.go\)/,
+    ],
+    [
+      'a var declared in a file of one platform (syscall.envs, from env_unix.go)',
+      'syscall.envs',
+      'var envs []string',
+      /^syscall\.envs is declared for some platforms only \(env_unix\.go\)/,
+    ],
+  ])('%s', async (_, target, decl, refusal) => {
+    const { fix } = await fixFor({ 'p/p.go': pull(/^(?:var|func) (\w+)/.exec(decl)![1]!, target, decl) });
+    expect(fix.strategy).toBe('manual');
+    expect(fix.message.split('; ').find((m) => /platforms only/.test(m))).toMatch(refusal);
   });
 });
 

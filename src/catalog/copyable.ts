@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Parser from 'tree-sitter';
+import { fileNameConstraint, KNOWN_ARCH, KNOWN_OS } from '../model/constraint.js';
 import { defaultPackageName, importable } from '../model/modules.js';
 import { parseDirectiveComment } from '../parse/directive.js';
 import { treeSitterTree } from '../parse/gofile.js';
@@ -28,6 +29,8 @@ export interface StdDecl {
   nameNode: Parser.SyntaxNode;
   grouped: boolean;
   file: StdFile;
+  /** Other files of the package that declare the same name (under other build tags). */
+  variants: string[];
 }
 
 export interface StdFile {
@@ -35,6 +38,8 @@ export interface StdFile {
   text: string;
   imports: Map<string, string>;
   linknamed: Set<string>;
+  /** Compiled only for some platforms: a GOOS/GOARCH file-name suffix, or an OS or architecture in its build constraint. */
+  platformOnly: boolean;
 }
 
 /** The non-test .go files of a std package directory (whatever their build constraints), by name. */
@@ -49,7 +54,8 @@ export type Blocker =
   | { why: 'type'; name: string }
   | { why: 'bodyless'; name: string }
   | { why: 'size'; limit: number }
-  | { why: 'allocated'; name: string; made: string };
+  | { why: 'allocated'; name: string; made: string }
+  | { why: 'platform'; name: string; files: string[] };
 
 /** What the std source says about copying one name of a package. */
 export type CopyOutcome =
@@ -91,9 +97,11 @@ export function readPackage(sources: PackageSources): Map<string, StdDecl> {
   const decls = new Map<string, StdDecl>();
   for (const { name, text } of sources) {
     const root = treeSitterTree(text).rootNode;
-    const file: StdFile = { name, text, imports: new Map(), linknamed: new Set() };
-    const add = (d: Omit<StdDecl, 'file' | 'name'>): void => {
-      if (!decls.has(d.nameNode.text)) decls.set(d.nameNode.text, { ...d, name: d.nameNode.text, file });
+    const file: StdFile = { name, text, imports: new Map(), linknamed: new Set(), platformOnly: platformOnly(name, text) };
+    const add = (d: Omit<StdDecl, 'file' | 'name' | 'variants'>): void => {
+      const first = decls.get(d.nameNode.text);
+      if (!first) decls.set(d.nameNode.text, { ...d, name: d.nameNode.text, file, variants: [] });
+      else if (first.file !== file) first.variants.push(name);
     };
     for (const node of root.namedChildren) {
       if (node.type === 'comment') {
@@ -120,6 +128,15 @@ export function readPackage(sources: PackageSources): Map<string, StdDecl> {
     }
   }
   return decls;
+}
+
+/** Whether a std file is compiled only for some platforms (its name's suffix, or an OS or architecture its constraint names). */
+function platformOnly(name: string, text: string): boolean {
+  const suffix = fileNameConstraint(name);
+  if (suffix.goos || suffix.goarch) return true;
+  const head = text.slice(0, text.search(/^package\s/m));
+  const constraint = /^\/\/go:build\s+(.*)$/m.exec(head)?.[1] ?? '';
+  return (constraint.match(/[\w.]+/g) ?? []).some((tag) => KNOWN_OS.has(tag) || KNOWN_ARCH.has(tag) || tag === 'unix');
 }
 
 /** What a declaration's text refers to, in order of first appearance: an import (by path), or another declaration of its package. */
@@ -192,6 +209,8 @@ function walkClosure(closure: StdDecl[], decls: Map<string, StdDecl>, imports: S
   for (let i = 0; i < closure.length; i++) {
     const d = closure[i]!;
     if (d.file.linknamed.has(d.name)) return { why: 'linkname', name: d.name };
+    // A copy is one file for every platform the pull was compiled on: it cannot take one platform's version.
+    if (d.variants.length > 0 || d.file.platformOnly) return { why: 'platform', name: d.name, files: [d.file.name, ...d.variants] };
     const refs = references(d, decls);
     for (let j = 0, ref = refs.at(0); ref; ref = refs.at(++j)) {
       if ('path' in ref) {
@@ -257,7 +276,7 @@ export async function copyRecords(goroot: string, symbols: Iterable<[string, Sym
 // or const, `b` a bodyless func, `f`/`v` a func or var, followed by its
 // blocker if it has one (`L:name`, `I:path`, `T:name`, `B:name`, `N:limit`,
 // `A:name:made`).
-const WHY = { linkname: 'L', import: 'I', type: 'T', bodyless: 'B', size: 'N', allocated: 'A' } as const;
+const WHY = { linkname: 'L', import: 'I', type: 'T', bodyless: 'B', size: 'N', allocated: 'A', platform: 'P' } as const;
 
 export function encodeOutcome(o: CopyOutcome): string {
   if (o.decl === null) return '-';
@@ -266,7 +285,7 @@ export function encodeOutcome(o: CopyOutcome): string {
   const head = o.decl === 'func' ? 'f' : 'v';
   const b = o.blocker;
   if (!b) return head;
-  const arg = b.why === 'import' ? b.path : b.why === 'size' ? String(b.limit) : b.why === 'allocated' ? `${b.name}:${b.made}` : b.name;
+  const arg = b.why === 'import' ? b.path : b.why === 'size' ? String(b.limit) : b.why === 'allocated' ? `${b.name}:${b.made}` : b.why === 'platform' ? `${b.name}:${b.files.join(',')}` : b.name;
   return `${head}${WHY[b.why]}:${arg}`;
 }
 
@@ -284,6 +303,7 @@ export function decodeOutcome(text: string): CopyOutcome {
       case 'T': return { why: 'type', name: arg };
       case 'B': return { why: 'bodyless', name: arg };
       case 'N': return { why: 'size', limit: Number(arg) };
+      case 'P': return { why: 'platform', name: arg.slice(0, arg.indexOf(':')), files: arg.slice(arg.indexOf(':') + 1).split(',') };
       default: return { why: 'allocated', name: arg.slice(0, arg.indexOf(':')), made: arg.slice(arg.indexOf(':') + 1) };
     }
   })();

@@ -185,6 +185,8 @@ function refusal(outcome: CopyOutcome, input: VendorInput, where: { goroot: stri
       return `${raw} uses ${importPath}.${b.name}, which has no Go body`;
     case 'size':
       return `${raw} pulls in more than ${b.limit} declarations`;
+    case 'platform':
+      return `${importPath}.${b.name} is declared for some platforms only (${b.files.join(', ')}): one copy for every platform the pull is compiled on cannot take one platform's version`;
     case 'allocated':
       return `${importPath}.${b.name} is shared state of package ${importPath}: a copy would be a different variable, its value made anew by \`${b.made}\`, never equal to the std's`;
   }
