@@ -143,6 +143,8 @@ describe('fix --dry-run', () => {
     const run = runCli(['fix', 'fixtures/fix/rewrite/nanotime']);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('not applied: unsafe fix (behaviour changes): pass --unsafe-fixes to apply it');
+    // A second run would not apply it either: the summary does not say re-run.
+    expect(run.stderr).toMatch(/linkfix: applied 0 of 1 fixes, 0 manual; 0 files would change\n$/);
   });
 
   test('a rule whose expected signature does not match reports why, and edits nothing', () => {
@@ -223,7 +225,7 @@ describe('bad input: nothing is lost', () => {
     const clash = { ...p.diagnostics[0]!, fixes: [{ ...first, edits: [{ ...first.edits[0]!, newText: '// replaced\n' }] }] };
     const result = applyPlan({ ...p, diagnostics: [...p.diagnostics, clash] });
     expect(result.applied).toHaveLength(2);
-    expect(result.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^conflicts \(a\/a\.go: it overlaps another fix's edit\); re-run to apply it$/)]);
+    expect(result.skipped.map((s) => [s.reason, s.retry])).toEqual([[expect.stringMatching(/^conflicts \(a\/a\.go: it overlaps another fix's edit\); re-run to apply it$/), true]]);
   });
 
   test('an edit that would break the syntax is refused', async () => {

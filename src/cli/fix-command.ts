@@ -79,7 +79,7 @@ export class FixCommand extends LinkfixCommand {
 
     if (!this.write) {
       if (this.format === 'text') stdout.write(unifiedDiff(applied.changes));
-      stderr.write(`linkfix: ${summary}; ${applied.changes.length} files would change${applied.skipped.length ? '; re-run to apply more' : ''}\n`);
+      stderr.write(`linkfix: ${summary}; ${applied.changes.length} files would change${applied.skipped.some((s) => s.retry) ? '; re-run to apply more' : ''}\n`);
       return applied.changes.length > 0 ? 1 : 0;
     }
 

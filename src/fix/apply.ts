@@ -37,6 +37,8 @@ export interface FileChange {
 export interface Skipped {
   diagnostic: Diagnostic;
   reason: string;
+  /** Another run may apply it: it overlapped a fix applied in this one. */
+  retry: boolean;
 }
 
 export interface Applied {
@@ -62,13 +64,13 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
     const fix = diagnostic.fixes[0];
     if (!fix || fix.applicability === 'manual') continue;
     if (fix.applicability === 'unsafe' && !options.unsafeFixes) {
-      skipped.push({ diagnostic, reason: 'unsafe fix (behaviour changes): pass --unsafe-fixes to apply it' });
+      skipped.push({ diagnostic, reason: 'unsafe fix (behaviour changes): pass --unsafe-fixes to apply it', retry: false });
       continue;
     }
     const touched = [...new Set(fix.edits.map((e) => e.file))];
     const protectedFile = touched.find((file) => (!options.includeVendor && /(^|\/)vendor\//.test(file)) || (!options.includeGenerated && isGenerated(file)));
     if (protectedFile) {
-      skipped.push({ diagnostic, reason: `${protectedFile} is ${/(^|\/)vendor\//.test(protectedFile) ? 'vendored' : 'generated'}: reported, not edited (--include-vendor / --include-generated)` });
+      skipped.push({ diagnostic, reason: `${protectedFile} is ${/(^|\/)vendor\//.test(protectedFile) ? 'vendored' : 'generated'}: reported, not edited (--include-vendor / --include-generated)`, retry: false });
       continue;
     }
     const fresh: TextEdit[] = [];
@@ -93,7 +95,7 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
     const exists = newFiles.find((op) => created.has(op.file) || (options.sources ? options.sources.has(op.file) : existsSync(resolve(plan.base, op.file))));
     if (!conflict && exists) conflict = `${exists.file} already exists`;
     if (conflict) {
-      skipped.push({ diagnostic, reason: `conflicts (${conflict}); re-run to apply it` });
+      skipped.push({ diagnostic, reason: `conflicts (${conflict}); re-run to apply it`, retry: true });
       continue;
     }
     for (const e of fresh) {
@@ -126,7 +128,7 @@ export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied {
         for (const fx of new Set(edits.flatMap((e) => owners.get(e)!))) {
           if (refused.has(fx)) continue;
           refused.add(fx);
-          skipped.push({ diagnostic: plan.diagnostics.find((d) => d.fixes[0] === fx)!, reason: `refused: the edited ${file} would not parse` });
+          skipped.push({ diagnostic: plan.diagnostics.find((d) => d.fixes[0] === fx)!, reason: `refused: the edited ${file} would not parse`, retry: false });
         }
         settled = false;
         break;
