@@ -7,12 +7,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LinkfixError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { VERSION } from '../version.js';
 import type { LocalGo } from './local-go.js';
 import { CatalogStore, writeCatalogStore } from './store.js';
 import type { Catalog } from './types.js';
 
-export const SHIPPED_DIR = new URL('../../catalogs/', import.meta.url);
+export const SHIPPED_DIR = new URL('catalogs/', PACKAGE_ROOT);
 
 /** The file in a catalogs directory that holds every shipped release. */
 export const SHIPPED_FILE = 'std.catalog';
