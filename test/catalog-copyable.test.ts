@@ -1,13 +1,15 @@
 // What the std source alone says about copying a func or var (the vendored
 // fix), computed once per release by the generator and recorded in the
 // catalog with a digest of the package's source: fix trusts a record only for
-// exactly that source, and parses the package otherwise.
+// exactly that source, and parses the package otherwise — once: what the parse
+// said is cached under the digest for the next run.
 
 import { appendFileSync, chmodSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { copyAnalysis, copyRecords, decodeOutcome, encodeOutcome, packageSources, readPackage, type CopyOutcome } from '../src/catalog/copyable.js';
 import { shippedCatalog, shippedReleases } from '../src/catalog/load.js';
+import { fileCache } from '../src/catalog/result-cache.js';
 import { goMinor, type SymbolEntry } from '../src/catalog/types.js';
 import { StdSource } from '../src/fix/vendor.js';
 import { defaultGoroot } from '../src/linkcheck/linkcheck.js';
@@ -97,14 +99,34 @@ describe('fix trusts a recorded outcome only for the source it was computed from
     expect(shippedCatalog(release).symbols.copyOutcome(`${importPath}.${name}`)).toBe(encodeOutcome(recorded!));
   });
 
-  test('a package whose source differs in one byte: no record, so fix parses it', () => {
+  /** A copy of GOROOT's encoding/json, whose tables.go can be changed. */
+  function jsonCopy(): { changed: string; tables: string } {
     const changed = tempDir('linkfix-goroot-');
     cpSync(join(goroot, 'src', 'encoding', 'json'), join(changed, 'src', 'encoding', 'json'), { recursive: true });
     writeFileSync(join(changed, 'VERSION'), `${release}\n`);
-    expect(new StdSource(() => changed).recorded('encoding/json', 'safeSet')).toBeDefined();
     const tables = join(changed, 'src', 'encoding', 'json', 'tables.go');
     chmodSync(tables, 0o644); // the module cache's files are read-only
+    return { changed, tables };
+  }
+
+  test('a package whose source differs in one byte: no record, so fix parses it', () => {
+    const { changed, tables } = jsonCopy();
+    const cache = fileCache(tempDir('linkfix-copy-cache-'));
+    expect(new StdSource(() => changed, cache).recorded('encoding/json', 'safeSet')).toBeDefined();
     appendFileSync(tables, '\n');
-    expect(new StdSource(() => changed).recorded('encoding/json', 'safeSet')).toBeUndefined();
+    expect(new StdSource(() => changed, cache).recorded('encoding/json', 'safeSet')).toBeUndefined();
+  });
+
+  test("what a parse of a source no catalog holds said is the next run's record, for that source only", () => {
+    const { changed, tables } = jsonCopy();
+    appendFileSync(tables, '\n');
+    const cache = fileCache(tempDir('linkfix-copy-cache-'));
+    const first = new StdSource(() => changed, cache);
+    expect(first.recorded('encoding/json', 'safeSet')).toBeUndefined();
+    const parsed = copyAnalysis(first.declarations('encoding/json'), 'safeSet').outcome;
+    first.remember('encoding/json', 'safeSet', parsed);
+    expect(new StdSource(() => changed, cache).recorded('encoding/json', 'safeSet')).toEqual(parsed);
+    appendFileSync(tables, '\n');
+    expect(new StdSource(() => changed, cache).recorded('encoding/json', 'safeSet')).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ import { FAILING } from '../judge/verdict.js';
 import type { Finding } from '../model/types.js';
 import { scan } from '../scan/scan.js';
 import { VERSION } from '../version.js';
-import { depsCacheDir, fileCache, noCache, type ResultCache } from './cache.js';
+import { fileCache, noCache, resultCacheDir, type ResultCache } from '../catalog/result-cache.js';
 import { buildPackages, compareVersions, compiledFiles, download, mainModules, moduleVersions, packagesIn, type GoEnv, type GoPackage } from './golist.js';
 
 export interface DepsOptions {
@@ -126,7 +126,7 @@ export async function deps(dir = '.', options: DepsOptions = {}): Promise<DepsRe
   const releases = minors.map((m) => catalogs.get(m)!().go);
   const { packages, errors } = await buildPackages(abs, mains, { ...goEnv, tests });
 
-  const cache = options.cache === false ? noCache : fileCache(typeof options.cache === 'string' ? options.cache : depsCacheDir(options.env ?? process.env));
+  const cache = options.cache === false ? noCache : fileCache(typeof options.cache === 'string' ? options.cache : resultCacheDir('deps', options.env ?? process.env));
   const run: Run = {
     goEnv,
     goSpec: minors.map((m) => `1.${m}`).join(','),

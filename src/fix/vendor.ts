@@ -7,14 +7,16 @@
 // may change after initialisation (in a shipped release or in the GOROOT the
 // copy comes from): a copy of shared state is a different variable. What the
 // std source alone decides is recorded in the catalog (../catalog/copyable.ts):
-// a package is parsed only when its source is not a shipped release's, or its
-// record leaves the copy possible.
+// a package is parsed only when its source is neither a shipped release's nor
+// one this user's linkfix has parsed before (the outcome is cached by digest),
+// or its record leaves the copy possible.
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   copyAnalysis,
   decodeOutcome,
+  encodeOutcome,
   packageSources,
   readPackage,
   sourceDigest,
@@ -24,10 +26,12 @@ import {
 } from '../catalog/copyable.js';
 import { releasesWritingVar, shippedCatalog, shippedReleases } from '../catalog/load.js';
 import { localGo } from '../catalog/local-go.js';
+import { fileCache, resultCacheDir, type ResultCache } from '../catalog/result-cache.js';
 import { stdSources, varsWrittenByStd, type StdSourceFile } from '../catalog/writes.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import { parseFuncSignature } from '../judge/shape.js';
 import type { Finding } from '../model/types.js';
+import { VERSION } from '../version.js';
 import { ownConstraint, printBuildExpr } from './constraint.js';
 import { defaultPackageName } from '../model/modules.js';
 import { constraintSuffix, declHead, removeAll, removeLines, type EditableFile } from './source.js';
@@ -50,8 +54,15 @@ export class StdSource {
   private readonly packages = new Map<string, Map<string, StdDecl>>();
   private stdFiles: StdSourceFile[] | undefined;
 
-  /** `goroot` overrides `go env GOROOT` (null: no copies). */
-  constructor(private readonly goroot?: () => string | null) {}
+  /**
+   * `goroot` overrides `go env GOROOT` (null: no copies). Outcomes computed
+   * from a source no shipped catalog holds (a patch release between shipped
+   * ones, a locally built Go) are kept in `cache`.
+   */
+  constructor(
+    private readonly goroot?: () => string | null,
+    private readonly cache: ResultCache = fileCache(resultCacheDir('copy')),
+  ) {}
 
   where(): { goroot: string; version: string } | null {
     if (this.located === undefined) {
@@ -75,16 +86,31 @@ export class StdSource {
     return decls;
   }
 
-  /** What a shipped catalog records about copying `name`, when it was computed from exactly this GOROOT's source of the package; undefined: parse to know. */
+  /** What a shipped catalog, or this user's cache, records about copying `name`, when it was computed from exactly this GOROOT's source of the package; undefined: parse to know. */
   recorded(importPath: string, name: string): CopyOutcome | undefined {
-    let digest = this.digests.get(importPath);
-    if (digest === undefined) this.digests.set(importPath, (digest = sourceDigest(this.sourcesOf(importPath))));
+    const digest = this.digestOf(importPath);
     for (const release of shippedReleases()) {
       const symbols = shippedCatalog(release).symbols;
       const outcome = symbols.sourceDigest(importPath) === digest ? symbols.copyOutcome(`${importPath}.${name}`) : undefined;
       if (outcome !== undefined) return decodeOutcome(outcome);
     }
-    return undefined;
+    const cached = this.cache.get<string>(this.cacheKey(importPath, name));
+    return cached === undefined ? undefined : decodeOutcome(cached);
+  }
+
+  /** Keeps what a parse of this GOROOT's package said about `name`, for the next run. */
+  remember(importPath: string, name: string, outcome: CopyOutcome): void {
+    this.cache.set(this.cacheKey(importPath, name), encodeOutcome(outcome));
+  }
+
+  private digestOf(importPath: string): string {
+    let digest = this.digests.get(importPath);
+    if (digest === undefined) this.digests.set(importPath, (digest = sourceDigest(this.sourcesOf(importPath))));
+    return digest;
+  }
+
+  private cacheKey(importPath: string, name: string): string {
+    return `copy outcome; linkfix ${VERSION}; ${importPath} ${this.digestOf(importPath)}; ${name}`;
   }
 
   /**
@@ -119,6 +145,7 @@ export function vendoredCopy(input: VendorInput): SuggestedFix | { manual: strin
   const early = recorded && refusal(recorded, input, where);
   if (early) return { manual: early };
   const { outcome, closure, imports } = copyAnalysis(input.std.declarations(f.target.importPath), f.target.symbol);
+  if (!recorded) input.std.remember(f.target.importPath, f.target.symbol, outcome);
   const refused = refusal(outcome, input, where);
   if (refused) return { manual: refused };
   const root = closure[0]!;

@@ -1,21 +1,21 @@
-// Results per module@version, kept under the XDG cache directory next to the
-// catalogs: a module version is immutable, so a result stays true for as long
-// as linkfix, its catalogs and the question (packages, platform, tags,
-// releases) are the same — all of which are in the key.
+// Results kept under the XDG cache directory beside the catalogs, one file per
+// key: what a key names never changes (a module version, a digest of std
+// source), so a result stays true for as long as linkfix and the question are
+// the same — all of which the caller puts in the key.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { cacheDir } from '../catalog/load.js';
+import { cacheDir } from './load.js';
 
 export interface ResultCache {
   get<T>(key: string): T | undefined;
   set(key: string, value: unknown): void;
 }
 
-/** The directory beside the catalog cache (`…/linkfix/deps`). */
-export function depsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(dirname(cacheDir(env)), 'deps');
+/** A directory beside the catalog cache (`…/linkfix/<name>`). */
+export function resultCacheDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(dirname(cacheDir(env)), name);
 }
 
 export function fileCache(dir: string): ResultCache {
