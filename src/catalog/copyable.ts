@@ -64,14 +64,17 @@ export type CopyOutcome =
   | { decl: 'func'; bodyless: true }
   | { decl: 'func' | 'var'; bodyless: false; blocker: Blocker | null };
 
-export function packageSources(dir: string): PackageSources {
-  let names: string[];
+/** The names of a std package directory's non-test .go files, sorted (none for a directory that cannot be read). */
+export function packageFiles(dir: string): string[] {
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort();
+    return readdirSync(dir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort();
   } catch {
     return [];
   }
-  return names.map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+}
+
+export function packageSources(dir: string): PackageSources {
+  return packageFiles(dir).map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
 }
 
 /** Names a package's source: equal digests, equal outcomes. */

@@ -11,12 +11,13 @@
 // one this user's linkfix has parsed before (the outcome is cached by digest),
 // or its record leaves the copy possible.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   copyAnalysis,
   decodeOutcome,
   encodeOutcome,
+  packageFiles,
   packageSources,
   readPackage,
   sourceDigest,
@@ -103,9 +104,20 @@ export class StdSource {
     this.cache.set(this.cacheKey(importPath, name), encodeOutcome(outcome));
   }
 
+  /**
+   * The package's source digest, remembered under its files' names, sizes and
+   * modification times (runtime's are 6 MB to read and hash). A stale digest
+   * can only find a record that refuses the copy: one that allows it is
+   * checked by a parse.
+   */
   private digestOf(importPath: string): string {
     let digest = this.digests.get(importPath);
-    if (digest === undefined) this.digests.set(importPath, (digest = sourceDigest(this.sourcesOf(importPath))));
+    if (digest === undefined) {
+      const key = `source digest; ${filesStat(join(this.where()!.goroot, 'src', importPath))}`;
+      digest = this.cache.get<string>(key);
+      if (digest === undefined) this.cache.set(key, (digest = sourceDigest(this.sourcesOf(importPath))));
+      this.digests.set(importPath, digest);
+    }
     return digest;
   }
 
@@ -124,6 +136,14 @@ export class StdSource {
     const index = { vars: new Map([[importPath, new Set(names)]]), names: new Map([[importPath, packageName]]) };
     return varsWrittenByStd(this.stdFiles.filter((f) => names.some((n) => f.text.includes(n))), index);
   }
+}
+
+/** The names, sizes and modification times of the files packageSources reads. */
+function filesStat(dir: string): string {
+  return [dir, ...packageFiles(dir).map((name) => {
+    const { size, mtimeMs } = statSync(join(dir, name));
+    return `${name} ${size} ${mtimeMs}`;
+  })].join('\n');
 }
 
 /** The release a GOROOT holds, for messages (a Go built from source may have no VERSION file). */
