@@ -161,11 +161,28 @@ export function constraintMatches(c: FileConstraint, ctx: BuildContext): boolean
   if (c.goos !== null && !contextHas(ctx, c.goos)) return false;
   if (c.goarch !== null && c.goarch !== ctx.goarch) return false;
   if (c.expression === null) return true;
-  try {
-    return evalBuildExpr(parseBuildExpr(c.expression), (t) => contextHas(ctx, t));
-  } catch {
-    return false;
+  const expr = readExpr(c.expression);
+  return expr !== null && evalBuildExpr(expr, (t) => contextHas(ctx, t));
+}
+
+/**
+ * A file's expression is evaluated for every port, release and tag choice a
+ * question enumerates, and the same few expressions recur across a tree:
+ * each is parsed once (null: it does not parse). The trees are shared, so
+ * this stays private to matching.
+ */
+const parsedExprs = new Map<string, BuildExpr | null>();
+function readExpr(src: string): BuildExpr | null {
+  let expr = parsedExprs.get(src);
+  if (expr === undefined) {
+    try {
+      expr = parseBuildExpr(src);
+    } catch {
+      expr = null;
+    }
+    parsedExprs.set(src, expr);
   }
+  return expr;
 }
 
 /** The compiler tags: a build is made by exactly one compiler. */
@@ -179,14 +196,14 @@ const COMPILERS: ReadonlySet<string> = new Set(['gc', 'gccgo']);
  * is never compiled together with another.
  */
 export function constraintsOverlap(a: FileConstraint, b: FileConstraint): boolean {
+  const unconstrained = (c: FileConstraint): boolean => c.expression === null && c.goos === null && c.goarch === null;
+  if (unconstrained(a) && unconstrained(b)) return true;
   const tags = new Set<string>();
   for (const c of [a, b]) {
     if (c.expression) {
-      try {
-        tagsOf(parseBuildExpr(c.expression), tags);
-      } catch {
-        return true;
-      }
+      const expr = readExpr(c.expression);
+      if (expr === null) return true;
+      tagsOf(expr, tags);
     }
   }
   const minors = [...tags].flatMap((t) => /^go1\.(\d+)$/.exec(t)?.[1] ?? []).map(Number);
