@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Parser from 'tree-sitter';
-import { fileNameConstraint, KNOWN_ARCH, KNOWN_OS } from '../model/constraint.js';
+import { buildExprTags, fileNameConstraint, isPlatformTag, parseBuildExpr } from '../model/constraint.js';
 import { defaultPackageName, importable } from '../model/modules.js';
 import { parseDirectiveComment } from '../parse/directive.js';
 import { treeSitterTree } from '../parse/gofile.js';
@@ -138,8 +138,13 @@ function platformOnly(name: string, text: string): boolean {
   const suffix = fileNameConstraint(name);
   if (suffix.goos || suffix.goarch) return true;
   const head = text.slice(0, text.search(/^package\s/m));
-  const constraint = /^\/\/go:build\s+(.*)$/m.exec(head)?.[1] ?? '';
-  return (constraint.match(/[\w.]+/g) ?? []).some((tag) => KNOWN_OS.has(tag) || KNOWN_ARCH.has(tag) || tag === 'unix');
+  const constraint = /^\/\/go:build\s+(.*)$/m.exec(head)?.[1];
+  if (constraint === undefined) return false;
+  try {
+    return [...buildExprTags(parseBuildExpr(constraint))].some(isPlatformTag);
+  } catch {
+    return true; // a constraint that does not parse: no copy from it
+  }
 }
 
 /** What a declaration's text refers to, in order of first appearance: an import (by path), or another declaration of its package. */

@@ -4,7 +4,7 @@
 // checked to be satisfiable by some release the module supports, so that no
 // file is written that no build ever compiles.
 
-import { KNOWN_ARCH, KNOWN_OS, PORTS, constraintMatches, fileNameConstraint, parseBuildExpr, plusBuildToExpr, type BuildExpr } from '../model/constraint.js';
+import { PORTS, buildExprTags, constraintMatches, isPlatformTag, fileNameConstraint, parseBuildExpr, plusBuildToExpr, type BuildExpr } from '../model/constraint.js';
 import type { ParsedGoFile } from '../parse/goshared.js';
 
 /** The file's own constraint as an expression; null when it has none (or one that does not parse). */
@@ -65,14 +65,7 @@ export function printBuildExpr(e: BuildExpr): string {
  * gccgo, cgo, custom tags; beyond 2^10 choices it says yes)?
  */
 export function satisfiable(e: BuildExpr, fileName: string, minors: number[]): boolean {
-  const tags = new Set<string>();
-  const collect = (x: BuildExpr): void => {
-    if (x.op === 'tag') tags.add(x.tag);
-    else if (x.op === 'not') collect(x.x);
-    else (collect(x.x), collect(x.y));
-  };
-  collect(e);
-  const free = [...tags].filter((t) => !KNOWN_OS.has(t) && !KNOWN_ARCH.has(t) && t !== 'unix' && !/^go1\.\d+$/.test(t));
+  const free = [...buildExprTags(e)].filter((t) => !isPlatformTag(t) && !/^go1\.\d+$/.test(t));
   if (free.length > 10) return true;
   const constraint = { ...fileNameConstraint(fileName), expression: printBuildExpr(e) };
   for (const goMinor of minors) {

@@ -126,14 +126,20 @@ export function evalBuildExpr(e: BuildExpr, has: (tag: string) => boolean): bool
   }
 }
 
-function tagsOf(e: BuildExpr, out: Set<string>): Set<string> {
+/** The tags an expression names, added to `out`. */
+export function buildExprTags(e: BuildExpr, out = new Set<string>()): Set<string> {
   if (e.op === 'tag') out.add(e.tag);
-  else if (e.op === 'not') tagsOf(e.x, out);
+  else if (e.op === 'not') buildExprTags(e.x, out);
   else {
-    tagsOf(e.x, out);
-    tagsOf(e.y, out);
+    buildExprTags(e.x, out);
+    buildExprTags(e.y, out);
   }
   return out;
+}
+
+/** An OS, an architecture, or `unix`: a tag that only some ports satisfy. */
+export function isPlatformTag(tag: string): boolean {
+  return KNOWN_OS.has(tag) || KNOWN_ARCH.has(tag) || tag === 'unix';
 }
 
 /** A build configuration: the tags a build satisfies. */
@@ -203,12 +209,12 @@ export function constraintsOverlap(a: FileConstraint, b: FileConstraint): boolea
     if (c.expression) {
       const expr = readExpr(c.expression);
       if (expr === null) return true;
-      tagsOf(expr, tags);
+      buildExprTags(expr, tags);
     }
   }
   const minors = [...tags].flatMap((t) => /^go1\.(\d+)$/.exec(t)?.[1] ?? []).map(Number);
   const versions = [0, ...minors, ...minors.map((m) => m - 1)];
-  const free = [...tags].filter((t) => !KNOWN_OS.has(t) && !KNOWN_ARCH.has(t) && t !== 'unix' && !/^go1\.\d+$/.test(t) && !COMPILERS.has(t)).slice(0, 10);
+  const free = [...tags].filter((t) => !isPlatformTag(t) && !/^go1\.\d+$/.test(t) && !COMPILERS.has(t)).slice(0, 10);
   for (const [goos, goarch] of PORTS) {
     for (const goMinor of versions) {
       for (let mask = 0; mask < 1 << free.length; mask++) {
