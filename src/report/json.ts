@@ -47,10 +47,10 @@ export function* scanJsonChunks(result: ScanResult): Generator<string> {
     if (Array.isArray(value) && value.length > 0) {
       yield `  ${JSON.stringify(key)}: [\n`;
       for (let from = 0; from < value.length; from += BATCH) {
-        // A batch as an array, less its brackets: its elements come out indented by two spaces.
-        const batch = JSON.stringify(value.slice(from, from + BATCH), null, 2);
+        // A batch as the one element of an array, less the brackets of both: its elements come out indented by four spaces.
+        const batch = JSON.stringify([value.slice(from, from + BATCH)], null, 2);
         const more = from + BATCH < value.length ? ',' : '';
-        yield `${indent(batch.slice(2, -2), '  ')}${more}\n`;
+        yield `${batch.slice(6, -6)}${more}\n`;
       }
       yield `  ]${comma}\n`;
     } else {
