@@ -9,10 +9,10 @@ import { Writable } from 'node:stream';
 import { progressReporter } from '../src/cli/progress.js';
 import { ROOT, runCli, tempDir } from './helpers.js';
 
-/** A pull every Go from 1.23 rejects (strings.ToUpper is exported, not pushed). */
-const PULL = 'package p\n\nimport _ "unsafe"\n\n//go:linkname toUpper strings.ToUpper\nfunc toUpper(s string) string\n';
+/** A pull every Go from 1.23 rejects (strings.ToUpper is exported, not pushed), once the package uses it. */
+const PULL = 'package p\n\nimport _ "unsafe"\n\n//go:linkname toUpper strings.ToUpper\nfunc toUpper(s string) string\n\nfunc Upper(s string) string { return toUpper(s) }\n';
 /** A pull every release accepts (pushed since 1.23). */
-const PUSHED_PULL = 'package p\n\nimport _ "unsafe"\n\n//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n';
+const PUSHED_PULL = 'package p\n\nimport _ "unsafe"\n\n//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n\nfunc Now() int64 { return nanotime() }\n';
 const PUSH = 'package p\n\nimport _ "unsafe"\n\n//go:linkname helper\nfunc helper() int { return 1 }\n';
 
 function tree(files: Record<string, string | Buffer>): string {

@@ -17,7 +17,7 @@ test.runIf(existsSync(CHROMIUM))('the HTML report renders in Chromium, sorts, an
       const dir = join(root, `m${i}-${copy}`);
       mkdirSync(dir);
       writeFileSync(join(dir, 'go.mod'), `module example.com/m${i}x${copy}\n\ngo 1.22\n`);
-      writeFileSync(join(dir, 'p.go'), `package p\n\nimport _ "unsafe"\n\n//go:linkname ${local} ${target}\n${decl}\n`);
+      writeFileSync(join(dir, 'p.go'), `package p\n\nimport _ "unsafe"\n\n//go:linkname ${local} ${target}\n${decl}\n\nvar _ = ${local} // used: the linker checks it\n`);
     }
   });
   const out = join(root, 'survey.ndjson');

@@ -20,7 +20,7 @@ function modules(n: number): string {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'go.mod'), `module example.com/m${i}\n\ngo 1.22\n`);
     const [local, target, decl] = PULLS[i % 3]!;
-    writeFileSync(join(dir, 'p.go'), i % 4 === 3 ? 'package p\n' : `package p\n\nimport _ "unsafe"\n\n//go:linkname ${local} ${target}\n${decl}\n`);
+    writeFileSync(join(dir, 'p.go'), i % 4 === 3 ? 'package p\n' : `package p\n\nimport _ "unsafe"\n\n//go:linkname ${local} ${target}\n${decl}\n\nvar _ = ${local} // used: the linker checks it\n`);
   }
   return root;
 }

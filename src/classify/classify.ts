@@ -113,7 +113,25 @@ function classifyDirective(
   };
   const isDefinition = declaration.kind === 'func' || declaration.kind === 'var-initialized';
   const { kind, reason } = kindOf(pkg, base.target, remote === undefined, isDefinition, declaration);
-  return { ...base, kind, declaration, reason };
+  if (kind !== 'pull' || declaration.kind !== 'func-bodyless') return { ...base, kind, declaration, reason };
+  const own = [
+    { file, start: site.start, end: site.end },
+    { file: hit.file, start: docCommentStart(hit.file.parsed.source.text, hit.decl.start), end: hit.decl.end },
+  ];
+  const referenced = store.mentionedElsewhere(pkg, local, own);
+  return { ...base, kind, declaration, reason, ...(referenced === undefined ? {} : { referenced }) };
+}
+
+/** Where the `//` comment lines right above a declaration (its doc comment, directives included) begin. */
+function docCommentStart(text: string, declStart: number): number {
+  let start = declStart;
+  for (;;) {
+    const lineEnd = text.lastIndexOf('\n', start - 1);
+    if (lineEnd < 0) return start;
+    const lineStart = text.lastIndexOf('\n', lineEnd - 1) + 1;
+    if (!text.slice(lineStart, lineEnd).trimStart().startsWith('//')) return start;
+    start = lineStart;
+  }
 }
 
 function targetOf(pkg: Package, raw: string, oneArg: boolean, modules: ModuleIndex): TargetRef {

@@ -56,6 +56,8 @@ export function explain(symbol: string, catalogs: Catalog[], platform: string): 
       generated: false,
       invalid: null,
       reason: '',
+      // One that its package uses: an unused one links whatever it pulls.
+      referenced: true,
     };
     return {
       go: `1.${c.minor}`,

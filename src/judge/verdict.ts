@@ -10,6 +10,18 @@ import { signatureDrifts } from './shape.js';
 /** Verdicts under which the build fails, or links to something else than the code says. */
 export const FAILING: ReadonlySet<VerdictKind> = new Set(['blocked', 'rejected', 'missing', 'detached', 'abi-mismatch']);
 
+/**
+ * The linker's error, per failing verdict of a func pull, once the pull is
+ * used; `importersToo` when a call from an importing package fails as well
+ * (a missing symbol), not only one from the directive's package (the linkname check).
+ */
+const LINKER_ERROR: Partial<Record<VerdictKind, { message: (name: string) => string; importersToo: boolean }>> = {
+  rejected: { message: (name) => `invalid reference to ${name}`, importersToo: false },
+  blocked: { message: (name) => `invalid reference to ${name}`, importersToo: false },
+  missing: { message: (name) => `relocation target ${name} not defined`, importersToo: true },
+  'abi-mismatch': { message: (name) => `relocation target ${name} not defined for ABIInternal`, importersToo: true },
+};
+
 /** Findings that pull something and so get verdicts. */
 export function isJudged(f: Finding): boolean {
   return f.kind === 'pull' || f.kind === 'handshake' || f.kind === 'asm-pull';
@@ -43,7 +55,25 @@ export function judge(f: Finding, catalog: Catalog, platform: string): Verdict {
 
   if (f.kind === 'asm-pull') return judgeAsm();
   if (f.declaration?.kind === 'var') return judgeVar();
-  return judgeFunc();
+  return unreferenced(judgeFunc());
+
+  /**
+   * A bodyless func that its package never uses compiles to no reference, and
+   * the linker checks only the references the directive's package compiles:
+   * the pull links until its package calls it (measured with go1.23.12,
+   * go1.26.8 and go1.27.4; test/unreferenced-pulls.test.ts). Importers' calls
+   * of an exported one are not checked, but they do need the symbol and its
+   * ABIInternal entry. A var is always a reference, used or not.
+   */
+  function unreferenced(verdict: Verdict): Verdict {
+    const failure = LINKER_ERROR[verdict.verdict];
+    if (f.referenced !== false || !failure) return verdict;
+    const local = f.localName ?? '';
+    const exported = /^\p{Lu}/u.test(local);
+    if (exported && failure.importersToo) return verdict;
+    const importers = exported ? ' (calls from importing packages are not checked, and link)' : '';
+    return { ...verdict, verdict: 'ok-unreferenced', detail: `links only because ${f.package ?? 'its package'} never uses ${local}${importers}: its first use there fails with ${failure.message(name)}` };
+  }
 
   function judgeFunc(): Verdict {
     if (!sym || sym.kind === 'var') return v('missing', `${name} does not exist in this release (${platform}): the link fails (relocation target not defined)`);

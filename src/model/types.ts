@@ -73,6 +73,7 @@ export type VerdictKind =
   | 'ok-pushed'
   | 'ok-implicit'
   | 'ok-unchecked'
+  | 'ok-unreferenced'
   | 'blocked'
   | 'rejected'
   | 'missing'
@@ -121,6 +122,15 @@ export interface Finding {
   invalid: InvalidCode | null;
   /** One line saying why the finding has its kind. */
   reason: string;
+  /**
+   * For a bodyless func pull: whether its local name occurs as a word
+   * anywhere in its package's directory (any .go file, tests and every build
+   * tag included, comments too, or any .s file) outside its own directive,
+   * declaration and doc comment. The linker checks only the references that
+   * the directive's package compiles, and an unreferenced pull compiles none.
+   * Absent when not known.
+   */
+  referenced?: boolean;
   /** Per Go release, for pulls (after judging; absent on a plain scan). */
   verdicts?: Verdict[];
   /** Per Go release, with `scan --link`. */

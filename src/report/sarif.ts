@@ -29,6 +29,7 @@ const RULES: Rule[] = [
   { id: 'asm-pull-tolerated', name: 'AsmPullTolerated', level: 'warning', short: 'An assembly reference to another package links today only while the target allows it.' },
   { id: 'invalid-directive', name: 'InvalidDirective', level: 'error', short: 'The compiler rejects this //go:linkname directive.' },
   { id: 'signature-drift', name: 'SignatureDrift', level: 'warning', short: 'The local declaration disagrees with the std declaration on argument or result layout.' },
+  { id: 'pull-unreferenced', name: 'PullUnreferenced', level: 'warning', short: 'A //go:linkname pull links only because its package never uses it: its first use fails to link on a selected Go release.' },
 ];
 
 /** The rule of a finding (null: nothing to report, e.g. a push or a handshake). */
@@ -40,11 +41,12 @@ function ruleOf(f: Finding): Rule | null {
   const asm = f.kind === 'asm-pull' ? 'asm-' : '';
   if (verdicts.some((v) => FAILING.has(v.verdict) && v.verdict !== 'detached')) return rule(`${asm}pull-broken`);
   if (verdicts.some((v) => v.verdict === 'detached')) return rule('pull-detached');
+  if (verdicts.some((v) => v.verdict === 'ok-unreferenced')) return rule('pull-unreferenced');
   return rule(`${asm}pull-tolerated`);
 }
 
 function messageOf(f: Finding): string {
-  const failing = (f.verdicts ?? []).filter((v) => FAILING.has(v.verdict));
+  const failing = (f.verdicts ?? []).filter((v) => FAILING.has(v.verdict) || v.verdict === 'ok-unreferenced');
   const row = (f.verdicts ?? []).map((v) => `${v.go} ${v.verdict}`).join(', ');
   return failing.length > 0 ? `${f.reason}. ${failing[0]!.detail}. Per release: ${row}.` : `${f.reason}${row ? `. Per release: ${row}.` : ''}`;
 }

@@ -43,7 +43,7 @@ export function scanToText(result: ScanResult, c: Colors): string {
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
-/** One compact row (`1.21–1.22 ok-unchecked · 1.23 rejected`), the reason of each failing run, and any signature drift. */
+/** One compact row (`1.21–1.22 ok-unchecked · 1.23 rejected`), the reason of each failing or unreferenced run, and any signature drift. */
 function verdictLines(verdicts: Verdict[], c: Colors): string[] {
   const runs: { from: Verdict; to: Verdict }[] = [];
   for (const v of verdicts) {
@@ -51,10 +51,11 @@ function verdictLines(verdicts: Verdict[], c: Colors): string[] {
     if (last && last.to.verdict === v.verdict) last.to = v;
     else runs.push({ from: v, to: v });
   }
-  const paint = (v: Verdict): string => (FAILING.has(v.verdict) ? c.red : v.verdict === 'not-compiled' ? c.dim : c.green)(v.verdict);
+  const paint = (v: Verdict): string => (FAILING.has(v.verdict) ? c.red : v.verdict === 'not-compiled' ? c.dim : v.verdict === 'ok-unreferenced' ? c.yellow : c.green)(v.verdict);
   const span = (r: { from: Verdict; to: Verdict }): string => (r.from === r.to ? r.from.go : `${r.from.go}–${r.to.go}`);
   const out = [`      ${runs.map((r) => `${span(r)} ${paint(r.from)}`).join(' · ')}`];
-  for (const r of runs) if (FAILING.has(r.from.verdict)) out.push(`        ${c.dim(`${span(r)}: ${r.from.detail}`)}`);
+  // An unreferenced pull links only until its first use: say what that use will get.
+  for (const r of runs) if (FAILING.has(r.from.verdict) || r.from.verdict === 'ok-unreferenced') out.push(`        ${c.dim(`${span(r)}: ${r.from.detail}`)}`);
   const drift = verdicts.filter((v) => v.signatureDrift);
   if (drift.length > 0) {
     const d = drift[drift.length - 1]!.signatureDrift!;
@@ -73,6 +74,7 @@ function linkLines(f: Finding, c: Colors): string[] {
   const out = [`      ${c.dim('link')} ${row.join(' · ')}`];
   for (const o of f.link!) if (o.outcome !== 'ok' && o.outcome !== 'not-compiled') out.push(`        ${c.dim(`${o.release}: ${o.message}`)}`);
   if (f.verdicts?.some((v) => v.verdict === 'detached')) out.push(`        ${c.dim('detached is decided statically: the link succeeds, and the var reads as a fresh zero value')}`);
+  if (f.verdicts?.some((v) => v.verdict === 'ok-unreferenced')) out.push(`        ${c.dim('the link check uses the pulled name, as its first use would: ok-unreferenced holds only while nothing does')}`);
   return out;
 }
 
