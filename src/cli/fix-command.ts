@@ -40,6 +40,7 @@ export class FixCommand extends LinkfixCommand {
   keepOldPath = Option.Boolean('--keep-old-path', false, { description: 'Keep a pull for the releases where it still links, behind a //go:build !go1.N guard' });
   go = Option.String('--go', { description: 'Go releases to judge (as for scan)' });
   platform = Option.String('--platform', 'linux/amd64', { description: 'GOOS/GOARCH the verdicts are for' });
+  tags = Option.String('--tags,-tags', { description: 'Build tags (as for scan)' });
   format = Option.String('--format', 'text', { description: 'text (a diff), or json (the fixes as data)' });
   includeGenerated = Option.Boolean('--include-generated', false, { description: 'Also edit generated files' });
   includeVendor = Option.Boolean('--include-vendor', false, { description: 'Also scan and edit vendor/' });
@@ -60,7 +61,7 @@ export class FixCommand extends LinkfixCommand {
     const paths = treePaths(this.targets);
     const scanned = await scan(paths, { includeVendor: this.includeVendor });
     for (const m of scanned.messages.filter((m) => m.severity === 'error')) throw new LinkfixError('EIO', m.message, { file: m.file, line: m.line ?? undefined });
-    const judged = await judgeScan(scanned, { go: this.go, platform: this.platform, announce: (m) => stderr.write(`${m}\n`) });
+    const judged = await judgeScan(scanned, { go: this.go, platform: this.platform, tags: this.tags, announce: (m) => stderr.write(`${m}\n`) });
     const fixPlan = plan(judged, { onlyBroken: this.onlyBroken, keepOldPath: this.keepOldPath });
     const applied = applyPlan(fixPlan, { unsafeFixes: this.unsafeFixes, includeGenerated: this.includeGenerated, includeVendor: this.includeVendor });
     const c = colorsFor(stderr, env);

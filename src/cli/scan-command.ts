@@ -35,6 +35,7 @@ export class ScanCommand extends LinkfixCommand {
   includeTestdata = Option.Boolean('--include-testdata', false, { description: 'Also scan testdata/ directories' });
   go = Option.String('--go', { description: 'Go releases to judge: 1.23,1.26 or >=1.22 (default: from the module\'s go directive to the newest known)' });
   platform = Option.String('--platform', 'linux/amd64', { description: 'GOOS/GOARCH the verdicts are for' });
+  tags = Option.String('--tags,-tags', { description: 'Build tags, as for go build: files that need them are judged as compiled' });
   link = Option.String('--link', { tolerateBoolean: true, description: 'Also link with the real toolchains: one build per package, or --link=each for one per pull' });
   quiet = Option.Boolean('--quiet', false, { description: 'No progress bar' });
   jobs = Option.String('--jobs,-j', { description: 'Threads for parsing (default: one per core, at most 4, on large trees)', validator: isPositiveInteger });
@@ -54,7 +55,7 @@ export class ScanCommand extends LinkfixCommand {
       threads: this.jobs,
       onProgress: progressReporter(stderr, env, this.quiet, 'files'),
     });
-    let result = await judgeScan(scanned, { go: this.go, platform: this.platform, announce: (m) => stderr.write(`${m}\n`) });
+    let result = await judgeScan(scanned, { go: this.go, platform: this.platform, tags: this.tags, announce: (m) => stderr.write(`${m}\n`) });
     if (this.link !== undefined) {
       const { linkCheck } = await import('../linkcheck/linkcheck.js');
       const outcomes = await linkCheck(result, { releases: result.judged?.releases ?? [], mode: this.link === 'each' ? 'each' : 'package', readValues: true, platform: this.platform });

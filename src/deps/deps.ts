@@ -243,7 +243,7 @@ async function checkInUse(uses: ModuleUse[], base: string, run: Run): Promise<De
 async function judgeFiles(files: string[], base: string, run: Run): Promise<Finding[]> {
   if (files.length === 0) return [];
   const scanned = await scan(files, { base });
-  const judged = await judgeScan(scanned, { go: run.goSpec, platform: run.goEnv.platform, announce: run.announce });
+  const judged = await judgeScan(scanned, { go: run.goSpec, platform: run.goEnv.platform, tags: run.goEnv.tags, announce: run.announce });
   return judged.findings.filter((f) => f.verdicts);
 }
 

@@ -5,13 +5,15 @@ import { localGo } from '../catalog/local-go.js';
 import { goMinor, platformBit, type Catalog } from '../catalog/types.js';
 import { LinkfixError } from '../errors.js';
 import type { Finding, ScanResult } from '../model/types.js';
-import { isJudged, judge } from './verdict.js';
+import { isJudged, judge, parseTags } from './verdict.js';
 
 export interface JudgeOptions {
   /** Which Go releases: `1.23,1.26`, `>=1.22`, `1.22-1.24`; default: from each module's go directive to the newest known. */
   go?: string;
   /** GOOS/GOARCH the verdicts are for (default linux/amd64). */
   platform?: string;
+  /** Build tags, comma-separated as for `go build -tags`: a file they select is compiled. */
+  tags?: string;
   /** Where a message about building a catalog goes (default: stderr). */
   announce?: (message: string) => void;
   /** Look for a local Go newer than the shipped catalogs (default true). */
@@ -64,13 +66,14 @@ export async function judgeScan(result: ScanResult, options: JudgeOptions = {}):
   if (known.length === 0) throw new LinkfixError('EIO', 'no std catalog is available (the catalogs/ directory is missing and there is no Go on PATH)');
   const explicit = options.go !== undefined ? selectMinors(options.go, known) : null;
   const modules = new Map(result.modules.map((m) => [m.path, m]));
+  const tags = parseTags(options.tags);
 
   const used = new Set<number>();
   const findings: Finding[] = result.findings.map((f) => {
     if (!isJudged(f)) return f;
     const minors = explicit ?? defaultMinors(f.module ? modules.get(f.module)?.goVersion : null, known);
     minors.forEach((m) => used.add(m));
-    return { ...f, verdicts: minors.map((m) => judge(f, catalogs.get(m)!(), platform)) };
+    return { ...f, verdicts: minors.map((m) => judge(f, catalogs.get(m)!(), platform, tags)) };
   });
   const releases = [...used].sort((a, b) => a - b).map((m) => catalogs.get(m)!().go);
   return { ...result, findings, judged: { platform, releases } };

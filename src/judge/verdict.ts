@@ -27,12 +27,18 @@ export function isJudged(f: Finding): boolean {
   return f.kind === 'pull' || f.kind === 'handshake' || f.kind === 'asm-pull';
 }
 
-export function judge(f: Finding, catalog: Catalog, platform: string): Verdict {
+/** Build tags as `go build -tags` takes them: comma-separated (the old space-separated form too). */
+export function parseTags(tags: string | undefined): string[] {
+  return (tags ?? '').split(/[,\s]+/).filter(Boolean);
+}
+
+/** `tags`: the user's build tags (as from parseTags), on top of `gc` and `cgo`. */
+export function judge(f: Finding, catalog: Catalog, platform: string, tags: readonly string[] = []): Verdict {
   const base = { go: `1.${catalog.minor}`, release: catalog.go };
   const v = (verdict: VerdictKind, detail: string, extra: Partial<Verdict> = {}): Verdict => ({ ...base, verdict, detail, ...extra });
   const [goos = '', goarch = ''] = platform.split('/');
-  if (!constraintMatches(f.constraint, { goos, goarch, goMinor: catalog.minor, tags: new Set(['gc', 'cgo']) })) {
-    return v('not-compiled', `the file's build constraint excludes this release on ${platform}`);
+  if (!constraintMatches(f.constraint, { goos, goarch, goMinor: catalog.minor, tags: new Set(['gc', 'cgo', ...tags]) })) {
+    return v('not-compiled', `the file's build constraint excludes this release on ${platform}${tags.length ? ` with tags ${tags.join(',')}` : ''}`);
   }
   if (f.target.kind !== 'std') {
     const what = f.target.kind === 'c-symbol' ? 'a C or assembly symbol' : 'a symbol outside the standard library';
