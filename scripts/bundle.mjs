@@ -17,7 +17,15 @@ await build({
   format: 'esm',
   target: 'node20',
   external: ['tree-sitter', 'tree-sitter-go'],
-  // Bundled CommonJS dependencies (ignore, write-file-atomic) call require() for Node's own modules.
-  banner: { js: "import { createRequire as linkfixCreateRequire } from 'node:module'; const require = linkfixCreateRequire(import.meta.url);" },
+  // Bundled CommonJS dependencies call require() for Node's own modules (ignore, write-file-atomic)
+  // and read __filename (write-file-atomic names its temporary files with it).
+  banner: {
+    js: [
+      "import { createRequire as linkfixCreateRequire } from 'node:module';",
+      "import { fileURLToPath as linkfixFileURLToPath } from 'node:url';",
+      'const require = linkfixCreateRequire(import.meta.url);',
+      'const __filename = linkfixFileURLToPath(import.meta.url);',
+    ].join(' '),
+  },
   logLevel: 'warning',
 });
