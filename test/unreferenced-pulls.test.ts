@@ -214,6 +214,22 @@ describe('unreferenced pulls: verdicts', () => {
   });
 });
 
+describe('unreferenced pulls: the CLI', () => {
+  const dir = dirs.get(CASES[0]!)!;
+
+  test('text: exit 0, and the row says what the first use will get', () => {
+    const r = runCli(['scan', '--go', '1.23,1.27', dir]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('1.23–1.27 ok-unreferenced\n        1.23–1.27: links only because m/p never uses cipherSuiteTLS13ByID');
+  });
+
+  test('sarif and github: a warning of its own rule', () => {
+    const sarif = JSON.parse(runCli(['scan', '--format', 'sarif', '--go', '1.27', dir]).stdout) as { runs: { results: { ruleId: string; level: string }[] }[] };
+    expect(sarif.runs[0]!.results.map((r) => `${r.ruleId} ${r.level}`)).toEqual(['pull-unreferenced warning']);
+    expect(runCli(['scan', '--format', 'github', '--go', '1.27', dir]).stdout).toMatch(/^::warning .*title=linkfix pull-unreferenced%3A crypto\/tls.cipherSuiteTLS13ByID::/);
+  });
+});
+
 describe('unreferenced pulls: the real toolchains agree', () => {
   test.each(CASES.map((c) => [c.name, c] as const))('%s', { timeout: 300_000 }, (_, c) => {
     const dir = dirs.get(c)!;
