@@ -59,6 +59,15 @@ describe('scan --tags', () => {
     );
   });
 
+  test('scan --link builds with the tags: the real link of the tagged pull fails with them, and is not attempted without', { timeout: 300_000 }, () => {
+    const outcomes = (...tags: string[]): string[] => {
+      const r = runCli(['scan', '--format', 'json', '--go', '1.26', '--link', ...tags, dir]);
+      return (JSON.parse(r.stdout) as { findings: { link?: { outcome: string }[] }[] }).findings.flatMap((f) => (f.link ?? []).map((l) => l.outcome));
+    };
+    expect(outcomes()).toEqual(['not-compiled']);
+    expect(outcomes('--tags', 'foo')).toEqual(['invalid-reference']);
+  });
+
   test('go build agrees: the link fails only with -tags foo', () => {
     const app = writeTree({
       'go.mod': 'module example.com/tagged\n\ngo 1.23\n',

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { LinkfixError } from '../errors.js';
+import { parseTags } from '../judge/verdict.js';
 import type { Applied, FileChange } from '../fix/apply.js';
 import { planFiles } from '../fix/source.js';
 import type { Plan, TextEdit } from '../fix/types.js';
@@ -103,6 +104,7 @@ export class FixCommand extends LinkfixCommand {
   /** Each changed package linked into a program, and vetted, per release: null when clean, else the output. */
   private async buildAll(changes: FileChange[], releases: string[]): Promise<Map<string, string | null>> {
     const { defaultGoroot, linkPackage } = await import('../linkcheck/linkcheck.js');
+    const tags = parseTags(this.tags);
     const out = new Map<string, string | null>();
     const modules = new ModuleIndex(process.cwd(), () => {});
     const pkgs = new Map<string, { dir: string; name: string; importPath: string; moduleDir: string }>();
@@ -117,11 +119,11 @@ export class FixCommand extends LinkfixCommand {
     for (const release of releases) {
       const goroot = defaultGoroot(release);
       for (const pkg of pkgs.values()) {
-        let problem = await linkPackage(pkg, goroot, this.platform);
+        let problem = await linkPackage(pkg, goroot, this.platform, tags);
         if (problem === null) {
           try {
             const [GOOS, GOARCH] = this.platform.split('/');
-            await run(`${goroot}/bin/go`, ['vet', '.'], { cwd: pkg.dir, env: { ...process.env, GOTOOLCHAIN: 'local', GOOS, GOARCH } });
+            await run(`${goroot}/bin/go`, ['vet', ...(tags.length ? ['-tags', tags.join(',')] : []), '.'], { cwd: pkg.dir, env: { ...process.env, GOTOOLCHAIN: 'local', GOOS, GOARCH } });
           } catch (e) {
             const err = e as { stderr?: string; message: string };
             problem = (err.stderr ?? err.message).trim();

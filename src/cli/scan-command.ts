@@ -58,7 +58,7 @@ export class ScanCommand extends LinkfixCommand {
     let result = await judgeScan(scanned, { go: this.go, platform: this.platform, tags: this.tags, announce: (m) => stderr.write(`${m}\n`) });
     if (this.link !== undefined) {
       const { linkCheck } = await import('../linkcheck/linkcheck.js');
-      const outcomes = await linkCheck(result, { releases: result.judged?.releases ?? [], mode: this.link === 'each' ? 'each' : 'package', readValues: true, platform: this.platform });
+      const outcomes = await linkCheck(result, { releases: result.judged?.releases ?? [], mode: this.link === 'each' ? 'each' : 'package', readValues: true, platform: this.platform, tags: this.tags });
       result = { ...result, findings: result.findings.map((f) => (outcomes.has(f) ? { ...f, link: outcomes.get(f) } : f)) };
     }
     if (this.format === 'json') {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { LinkfixError } from '../errors.js';
-import { isJudged } from '../judge/verdict.js';
+import { isJudged, parseTags } from '../judge/verdict.js';
 import { constraintMatches } from '../model/constraint.js';
 import { importable } from '../model/modules.js';
 import { parseGoFile } from '../parse/gofile.js';
@@ -38,6 +38,8 @@ export interface LinkCheckOptions {
    * build: it links but does not run, and cgo is off (the go command's default).
    */
   platform?: string;
+  /** Build tags, as for `go build -tags` (and for the judge: the files they select are built). */
+  tags?: string;
   /** Builds run at once (default 2). */
   concurrency?: number;
 }
@@ -91,9 +93,9 @@ interface PackageJob {
 }
 
 /** Links a program that imports the package (a library alone is never linked): null when it links, else the toolchain's output. */
-export async function linkPackage(pkg: { dir: string; name: string; importPath: string; moduleDir: string }, goroot: string, platform = HOST): Promise<string | null> {
+export async function linkPackage(pkg: { dir: string; name: string; importPath: string; moduleDir: string }, goroot: string, platform = HOST, tags: string[] = []): Promise<string | null> {
   const [goos, goarch] = platform.split('/') as [string, string];
-  const build = await linkOnce({ pkgDir: pkg.dir, pkgName: pkg.name, importPath: pkg.importPath, moduleDir: pkg.moduleDir, targets: [] }, [], goroot, { readValues: false, goos, goarch });
+  const build = await linkOnce({ pkgDir: pkg.dir, pkgName: pkg.name, importPath: pkg.importPath, moduleDir: pkg.moduleDir, targets: [] }, [], goroot, { readValues: false, goos, goarch, tags });
   return build.ok ? null : build.output;
 }
 
@@ -103,6 +105,7 @@ export async function linkCheck(result: ScanResult, options: LinkCheckOptions): 
   const gorootOf = options.gorootOf ?? defaultGoroot;
   const [goos, goarch] = (options.platform ?? HOST).split('/') as [string, string];
   const cross = `${goos}/${goarch}` !== HOST;
+  const tags = parseTags(options.tags);
   const slots = new Map<Finding, LinkOutcome[]>();
   const tasks: (() => Promise<void>)[] = [];
   options.releases.forEach((release, ri) => {
@@ -118,14 +121,14 @@ export async function linkCheck(result: ScanResult, options: LinkCheckOptions): 
       for (const job of jobs) for (const t of job.targets) put(t.finding, { outcome: 'unavailable', message: firstLine((e as Error).message) });
       return;
     }
-    const build = { goos, goarch, goMinor: goMinor(release), tags: new Set(cross ? ['gc'] : ['gc', 'cgo']) };
+    const build = { goos, goarch, goMinor: goMinor(release), tags: new Set([...(cross ? ['gc'] : ['gc', 'cgo']), ...tags]) };
     for (const job of jobs) {
       const compiled = job.targets.filter((t) => constraintMatches(t.finding.constraint, build));
       for (const t of job.targets) if (!compiled.includes(t)) put(t.finding, { outcome: 'not-compiled', message: `the file is not compiled for ${goos}/${goarch} and this release` });
       const groups = options.mode === 'each' ? compiled.map((t) => [t]) : compiled.length ? [compiled] : [];
       for (const group of groups) {
         tasks.push(async () => {
-          const linked = await linkOnce(job, group, goroot, { readValues: (options.readValues ?? false) && !cross, goos, goarch });
+          const linked = await linkOnce(job, group, goroot, { readValues: (options.readValues ?? false) && !cross, goos, goarch, tags });
           for (const t of group) put(t.finding, attribute(linked, t, group.length));
         });
       }
@@ -184,7 +187,7 @@ interface Build {
   values: Map<string, string>;
 }
 
-async function linkOnce(job: PackageJob, targets: Target[], goroot: string, { readValues, goos, goarch }: { readValues: boolean; goos: string; goarch: string }): Promise<Build> {
+async function linkOnce(job: PackageJob, targets: Target[], goroot: string, { readValues, goos, goarch, tags }: { readValues: boolean; goos: string; goarch: string; tags: string[] }): Promise<Build> {
   const tmp = trackedTempDir();
   try {
     const vars = targets.filter((t) => t.isVar);
@@ -233,7 +236,7 @@ async function linkOnce(job: PackageJob, targets: Target[], goroot: string, { re
     const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: process.env.GOFLAGS ?? '', GOOS: goos, GOARCH: goarch };
     delete env.GOROOT;
     try {
-      await run(join(goroot, 'bin', 'go'), ['build', '-overlay', join(tmp, 'overlay.json'), '-o', bin, `./${MAIN_DIR}`], { cwd: job.moduleDir, env, maxBuffer: 16 << 20, signal: interrupted.signal });
+      await run(join(goroot, 'bin', 'go'), ['build', ...(tags.length ? ['-tags', tags.join(',')] : []), '-overlay', join(tmp, 'overlay.json'), '-o', bin, `./${MAIN_DIR}`], { cwd: job.moduleDir, env, maxBuffer: 16 << 20, signal: interrupted.signal });
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string; message: string };
       return { ok: false, output: `${err.stdout ?? ''}${err.stderr ?? err.message}`.trim(), values: new Map() };
