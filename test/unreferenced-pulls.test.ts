@@ -223,6 +223,11 @@ describe('unreferenced pulls: the CLI', () => {
     expect(r.stdout).toContain('1.23–1.27 ok-unreferenced\n        1.23–1.27: links only because m/p never uses cipherSuiteTLS13ByID');
   });
 
+  test('fix: the diagnostic says the pull links only while unused, and when a use fails', () => {
+    const r = runCli(['fix', '--dry-run', '--go', '1.23,1.27', dir]);
+    expect(r.stderr).toContain('pull of crypto/tls.cipherSuiteTLS13ByID links only while its package never uses it (a use fails on 1.23, 1.27)');
+  });
+
   test('sarif and github: a warning of its own rule', () => {
     const sarif = JSON.parse(runCli(['scan', '--format', 'sarif', '--go', '1.27', dir]).stdout) as { runs: { results: { ruleId: string; level: string }[] }[] };
     expect(sarif.runs[0]!.results.map((r) => `${r.ruleId} ${r.level}`)).toEqual(['pull-unreferenced warning']);

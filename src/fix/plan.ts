@@ -64,7 +64,12 @@ type Outcome = SuggestedFix | { manual: string } | null;
 
 function diagnose(ctx: Context, failing: string[]): Diagnostic {
   const { f } = ctx;
-  const state = failing.length ? `fails on ${failing.join(', ')}` : 'links today, but only while the target allows it';
+  const unused = (f.verdicts ?? []).filter((v) => v.verdict === 'ok-unreferenced').map((v) => v.go);
+  const state = failing.length
+    ? `fails on ${failing.join(', ')}`
+    : unused.length
+      ? `links only while its package never uses it (a use fails on ${unused.join(', ')})`
+      : 'links today, but only while the target allows it';
   const message = `${f.kind === 'asm-pull' ? 'assembly reference to' : 'pull of'} ${f.target.raw} ${state}`;
   if (f.kind === 'asm-pull') return manual(f, message, 'assembly references have no automatic rewrite: call a Go wrapper that uses a public API instead');
   const reasons: string[] = [];
