@@ -4,6 +4,8 @@
 // third of that, and start-up is most of a small scan. The library (dist/index.js)
 // stays unbundled, with its types. tree-sitter stays outside: it is native.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,3 +31,12 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// The build's name for caches (src/version.ts BUILD): a digest of tsc's output, so that a
+// result cached by one build is never read by another whose rules differ.
+const code = readdirSync(dist, { recursive: true })
+  .filter((f) => f.endsWith('.js') && !['linkfix.js', 'scan-worker.js'].includes(f))
+  .sort();
+const digest = createHash('sha256');
+for (const f of code) digest.update(`${f}\0${readFileSync(join(dist, f))}\0`);
+writeFileSync(join(dist, 'build-id'), `${digest.digest('hex').slice(0, 16)}\n`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LinkfixError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { VERSION } from '../version.js';
+import { BUILD } from '../version.js';
 import type { LocalGo } from './local-go.js';
 import { CatalogStore, writeCatalogStore } from './store.js';
 import type { Catalog } from './types.js';
@@ -63,7 +63,7 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 export async function cachedCatalog(go: LocalGo, announce: (msg: string) => void, env = process.env): Promise<Catalog> {
   const dir = cacheDir(env);
-  const file = join(dir, `${go.version}-linkfix-${VERSION}.catalog`);
+  const file = join(dir, `${go.version}-linkfix-${BUILD}.catalog`);
   if (existsSync(file)) {
     const store = CatalogStore.read(file);
     return store.catalog(store.releases[0]!)!;

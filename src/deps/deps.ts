@@ -12,7 +12,7 @@ import { judgeScan, knownCatalogs, selectMinors } from '../judge/judge.js';
 import { FAILING } from '../judge/verdict.js';
 import type { Finding } from '../model/types.js';
 import { scan } from '../scan/scan.js';
-import { VERSION } from '../version.js';
+import { BUILD } from '../version.js';
 import { fileCache, noCache, resultCacheDir, type ResultCache } from '../catalog/result-cache.js';
 import { buildPackages, compareVersions, compiledFiles, download, mainModules, moduleVersions, packagesIn, type GoEnv, type GoPackage } from './golist.js';
 
@@ -130,7 +130,7 @@ export async function deps(dir = '.', options: DepsOptions = {}): Promise<DepsRe
   const run: Run = {
     goEnv,
     goSpec: minors.map((m) => `1.${m}`).join(','),
-    key: JSON.stringify({ linkfix: VERSION, catalogs: shippedReleases(), releases, platform, tags: options.tags ?? '' }),
+    key: JSON.stringify({ linkfix: BUILD, catalogs: shippedReleases(), releases, platform, tags: options.tags ?? '' }),
     cache,
     announce,
     userGo,

@@ -32,7 +32,7 @@ import { stdSources, varsWrittenByStd, type StdSourceFile } from '../catalog/wri
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import { parseFuncSignature } from '../judge/shape.js';
 import type { Finding } from '../model/types.js';
-import { VERSION } from '../version.js';
+import { BUILD } from '../version.js';
 import { ownConstraint, printBuildExpr } from './constraint.js';
 import { defaultPackageName } from '../model/modules.js';
 import { constraintSuffix, declHead, removeAll, removeLines, type EditableFile } from './source.js';
@@ -122,7 +122,7 @@ export class StdSource {
   }
 
   private cacheKey(importPath: string, name: string): string {
-    return `copy outcome; linkfix ${VERSION}; ${importPath} ${this.digestOf(importPath)}; ${name}`;
+    return `copy outcome; linkfix ${BUILD}; ${importPath} ${this.digestOf(importPath)}; ${name}`;
   }
 
   /**
