@@ -5,6 +5,7 @@
 
 import { isInstantiation, isWellFormed, splitSymbol } from '../parse/directive.js';
 import { declSignature, type DirectiveSite } from '../parse/gofile.js';
+import type { ImportDecl } from '../parse/goshared.js';
 import { constraintsOverlap } from '../model/constraint.js';
 import type { ModuleIndex } from '../model/modules.js';
 import type { GoFile, Package, SourceStore } from '../model/packages.js';
@@ -119,7 +120,41 @@ function classifyDirective(
     { file: hit.file, start: docCommentStart(hit.file.parsed.source.text, hit.decl.start), end: hit.decl.end },
   ];
   const referenced = store.mentionedElsewhere(pkg, local, own);
-  return { ...base, kind, declaration, reason, ...(referenced === undefined ? {} : { referenced }) };
+  const receiverNamed = base.target.kind === 'std' && namesReceiverType(base.target, declaration.signature, hit.file.parsed.imports);
+  return { ...base, kind, declaration, reason, ...(referenced === undefined ? {} : { referenced }), ...(receiverNamed ? { namesReceiverType: true } : {}) };
+}
+
+/** A method's linker name: `(*Builder).grow` or `Value.pointer`; group 1 or 2 is the receiver's type. */
+const METHOD_SYMBOL = /^(?:\(\*([\p{L}_][\p{L}\p{N}_]*)\)|([\p{L}_][\p{L}\p{N}_]*))\.[\p{L}_][\p{L}\p{N}_]*$/u;
+
+/**
+ * Whether a pull's declaration (`signature`, in a file with `imports`) names
+ * the receiver's type of the std method it pulls, anywhere in its parameters
+ * or results. Only the declaration's own text counts: another declaration
+ * naming the type helps only when the compiler reads it first, which depends
+ * on the order of files and declarations.
+ */
+function namesReceiverType(target: TargetRef, signature: string, imports: readonly ImportDecl[]): boolean {
+  const method = METHOD_SYMBOL.exec(target.symbol);
+  const type = method?.[1] ?? method?.[2];
+  if (!type) return false;
+  const types = signature.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').replace(/^[^(]*/, '');
+  return imports.some((decl) =>
+    decl.specs.some((spec) => {
+      if (spec.path !== target.importPath || spec.name === '_') return false;
+      // Dot-imported, the bare name; not a parameter that happens to be called so (`Builder int`).
+      if (spec.name === '.') return new RegExp(`(?<![\\p{L}\\p{N}_.])${type}(?![\\p{L}\\p{N}_]|\\s+[\\p{L}_*\\[(])`, 'u').test(types);
+      const qualifier = spec.name ?? stdPackageName(spec.path);
+      return new RegExp(`(?<![\\p{L}\\p{N}_.])${qualifier}\\s*\\.\\s*${type}(?![\\p{L}\\p{N}_])`, 'u').test(types);
+    }),
+  );
+}
+
+/** A std package's name: its path's last element (`math/rand/v2` → `rand`). */
+function stdPackageName(path: string): string {
+  const elements = path.split('/');
+  const last = elements.pop()!;
+  return /^v\d+$/.test(last) && elements.length > 0 ? elements.pop()! : last;
 }
 
 /** Where the `//` comment lines right above a declaration (its doc comment, directives included) begin. */

@@ -131,6 +131,14 @@ export interface Finding {
    * Absent when not known.
    */
   referenced?: boolean;
+  /**
+   * For a bodyless func pull of a std method (`pkg.(*T).m`, `pkg.T.m`): true
+   * when its own declaration names the receiver's type `pkg.T` (through the
+   * declaring file's import of pkg, renamed or dot-imported too). The compiler
+   * then takes the method's symbol from pkg's export data, a reference by
+   * index, and the linker checks only references by name. Absent otherwise.
+   */
+  namesReceiverType?: boolean;
   /** Per Go release, for pulls (after judging; absent on a plain scan). */
   verdicts?: Verdict[];
   /** Per Go release, with `scan --link`. */
