@@ -7,7 +7,7 @@ import { isInstantiation, isWellFormed, splitSymbol } from '../parse/directive.j
 import { declSignature, type DirectiveSite } from '../parse/gofile.js';
 import type { ImportDecl } from '../parse/goshared.js';
 import { constraintsOverlap } from '../model/constraint.js';
-import type { ModuleIndex } from '../model/modules.js';
+import { defaultPackageName, type ModuleIndex } from '../model/modules.js';
 import type { GoFile, Package, SourceStore } from '../model/packages.js';
 import type { DeclarationInfo, Finding, FindingKind, InvalidCode, TargetRef } from '../model/types.js';
 
@@ -144,18 +144,12 @@ function namesReceiverType(target: TargetRef, signature: string, imports: readon
       if (spec.path !== target.importPath || spec.name === '_') return false;
       // Dot-imported, the bare name; not a parameter that happens to be called so (`Builder int`).
       if (spec.name === '.') return new RegExp(`(?<![\\p{L}\\p{N}_.])${type}(?![\\p{L}\\p{N}_]|\\s+[\\p{L}_*\\[(])`, 'u').test(types);
-      const qualifier = spec.name ?? stdPackageName(spec.path);
+      const qualifier = spec.name ?? defaultPackageName(spec.path);
       return new RegExp(`(?<![\\p{L}\\p{N}_.])${qualifier}\\s*\\.\\s*${type}(?![\\p{L}\\p{N}_])`, 'u').test(types);
     }),
   );
 }
 
-/** A std package's name: its path's last element (`math/rand/v2` → `rand`). */
-function stdPackageName(path: string): string {
-  const elements = path.split('/');
-  const last = elements.pop()!;
-  return /^v\d+$/.test(last) && elements.length > 0 ? elements.pop()! : last;
-}
 
 /** Where the `//` comment lines right above a declaration (its doc comment, directives included) begin. */
 function docCommentStart(text: string, declStart: number): number {
