@@ -7,7 +7,7 @@
 import { appendFileSync, chmodSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { copyAnalysis, copyRecords, decodeOutcome, encodeOutcome, packageSources, readPackage, type CopyOutcome } from '../src/catalog/copyable.js';
+import { copyAnalysis, copyRecords, decodeOutcome, encodeOutcome, lazyPackage, packageSources, readPackage, type CopyOutcome } from '../src/catalog/copyable.js';
 import { shippedCatalog, shippedReleases } from '../src/catalog/load.js';
 import { fileCache } from '../src/catalog/result-cache.js';
 import { goMinor, type SymbolEntry } from '../src/catalog/types.js';
@@ -54,7 +54,8 @@ func chain26() int { return 0 }
 `;
 
 describe('the copy outcome of a declaration, from its package source', () => {
-  const decls = readPackage([{ name: 'p.go', text: P }]);
+  const sources = [{ name: 'p.go', text: P }];
+  const decls = readPackage(sources);
   test.each<[string, string, CopyOutcome]>([
     ['pure Go, its closure a table', 'pure', { decl: 'func', bodyless: false, blocker: null }],
     ['an importable std import', 'usesStrings', { decl: 'func', bodyless: false, blocker: null }],
@@ -69,6 +70,7 @@ describe('the copy outcome of a declaration, from its package source', () => {
     ['a name the package does not declare', 'nothing', { decl: null }],
   ])('%s: %s', (_, name, outcome) => {
     expect(copyAnalysis(decls, name).outcome).toEqual(outcome);
+    expect(copyAnalysis(lazyPackage(sources), name).outcome).toEqual(outcome);
     expect(decodeOutcome(encodeOutcome(outcome))).toEqual(outcome);
   });
 
@@ -81,6 +83,31 @@ describe('the copy outcome of a declaration, from its package source', () => {
     expect(Object.fromEntries(outcomes)).toMatchObject({ 'p.pure': 'f', 'p.table': 'v', 'p.asm': 'b', 'p.linked': 'fL:linked', 'p.usesType': 'fT:T' });
     expect([...outcomes.keys()].filter((name) => /\.(T|limit)$/.test(name))).toEqual([]);
     expect([...digests.keys()]).toEqual(['p']);
+  });
+});
+
+describe('fix parses only the files that may declare a name it asks about', () => {
+  const goroot = defaultGoroot(shippedReleases().find((r) => goMinor(r) === 26)!);
+
+  // The generator parses every file; fix, asking about one symbol on a GOROOT no catalog holds, parses few.
+  test.each(['runtime', 'reflect', 'sync', 'encoding/json', 'strings', 'time', 'syscall', 'math/big', 'net/netip'])('every func and var of %s: the same outcome as a parse of the whole package', (importPath) => {
+    const sources = packageSources(join(goroot, 'src', importPath));
+    const whole = readPackage(sources);
+    const lazy = lazyPackage(sources);
+    const differing = [...whole]
+      .filter(([, d]) => d.kind === 'func' || d.kind === 'var')
+      .map(([name]) => [name, encodeOutcome(copyAnalysis(whole, name).outcome), encodeOutcome(copyAnalysis(lazy, name).outcome)])
+      .filter(([, a, b]) => a !== b);
+    expect(differing).toEqual([]);
+  }, 60_000);
+
+  test('a declaration in a group, after a comment, or of several names is found; a use is not a declaration', () => {
+    const lazy = lazyPackage([
+      { name: 'a.go', text: 'package p\n\nvar (\n\tx, y = 1, 2\n)\n\nconst /* c */ k = 3\n\ntype T[P any] struct{}\n' },
+      { name: 'b.go', text: 'package p\n\nfunc f() int { return x + y + k }\n' },
+    ]);
+    expect(['x', 'y', 'k', 'T', 'f'].map((n) => lazy.get(n)?.file.name)).toEqual(['a.go', 'a.go', 'a.go', 'a.go', 'b.go']);
+    expect(lazy.get('return')).toBeUndefined();
   });
 });
 

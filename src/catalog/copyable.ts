@@ -2,12 +2,13 @@
 // fix, src/fix/vendor.ts)? What the std source alone decides: the declaration
 // and, transitively, the same-package declarations it uses must be pure Go —
 // no linkname, no body elsewhere, no unsafe, cgo or internal import, no type,
-// no var whose value a call or `&` makes. Tree-sitter parses whole packages for
-// it (runtime: seconds), so the generator records the outcome of every std
-// func and var in the catalog with a digest of its package's source; fix
-// parses a package only when no catalog holds that source, or the outcome
-// leaves the copy possible. A name with no record in a package whose digest
-// matches is no func or var there: fix parses, to say what it is.
+// no var whose value a call or `&` makes. The generator parses whole packages
+// (runtime: seconds) and records the outcome of every std func and var in the
+// catalog with a digest of its package's source; fix parses only when no
+// catalog holds that source, or the outcome leaves the copy possible, and
+// then only the files that may declare a name the closure uses. A name with
+// no record in a package whose digest matches is no func or var there: fix
+// parses, to say what it is.
 
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -95,43 +96,90 @@ export function* descendants(node: Parser.SyntaxNode): Generator<Parser.SyntaxNo
   }
 }
 
-/** The top-level declarations of a package, the first of each name (files in name order). */
-export function readPackage(sources: PackageSources): Map<string, StdDecl> {
-  const decls = new Map<string, StdDecl>();
-  for (const { name, text } of sources) {
-    const root = treeSitterTree(text).rootNode;
-    const file: StdFile = { name, text, imports: new Map(), linknamed: new Set(), platformOnly: platformOnly(name, text) };
-    const add = (d: Omit<StdDecl, 'file' | 'name' | 'variants'>): void => {
-      const first = decls.get(d.nameNode.text);
-      if (!first) decls.set(d.nameNode.text, { ...d, name: d.nameNode.text, file, variants: [] });
-      else if (first.file !== file) first.variants.push(name);
-    };
-    for (const node of root.namedChildren) {
-      if (node.type === 'comment') {
-        const d = parseDirectiveComment(node.text.replace(/\r$/, ''));
-        if (d?.args[0]) file.linknamed.add(d.args[0]);
-      } else if (node.type === 'import_declaration') {
-        for (const spec of descendants(node)) {
-          if (spec.type !== 'import_spec') continue;
-          const path = spec.childForFieldName('path')!.text.slice(1, -1);
-          file.imports.set(spec.childForFieldName('name')?.text ?? defaultPackageName(path), path);
-        }
-      } else if (node.type === 'function_declaration') {
-        const nameNode = node.childForFieldName('name');
-        if (nameNode) add({ kind: 'func', bodyless: !node.childForFieldName('body'), node, nameNode, grouped: false });
-      } else if (node.type === 'var_declaration' || node.type === 'const_declaration' || node.type === 'type_declaration') {
-        const kind = node.type.split('_')[0] as 'var' | 'const' | 'type';
-        const specs = [...descendants(node)].filter((n) => n.type === `${kind}_spec` && (n.parent?.id === node.id || n.parent?.parent?.id === node.id));
-        const grouped = specs.length > 0 && specs[0]!.parent?.id !== node.id;
-        for (const spec of specs) {
-          const nameNodes = kind === 'type' ? [spec.childForFieldName('name')!] : spec.childrenForFieldName('name');
-          for (const nameNode of nameNodes) add({ kind, bodyless: false, node: grouped || specs.length > 1 ? spec : node, nameNode, grouped: grouped || specs.length > 1 });
-        }
+/** A package's top-level declarations by name: the first of each name, files in name order, with the other files that declare it. */
+export interface PackageDecls {
+  get(name: string): StdDecl | undefined;
+}
+
+type FileDecl = Omit<StdDecl, 'variants'>;
+
+/** The top-level declarations of one file, in order. */
+function readFile({ name, text }: { name: string; text: string }): FileDecl[] {
+  const root = treeSitterTree(text).rootNode;
+  const file: StdFile = { name, text, imports: new Map(), linknamed: new Set(), platformOnly: platformOnly(name, text) };
+  const out: FileDecl[] = [];
+  const add = (d: Omit<FileDecl, 'file' | 'name'>): void => void out.push({ ...d, name: d.nameNode.text, file });
+  for (const node of root.namedChildren) {
+    if (node.type === 'comment') {
+      const d = parseDirectiveComment(node.text.replace(/\r$/, ''));
+      if (d?.args[0]) file.linknamed.add(d.args[0]);
+    } else if (node.type === 'import_declaration') {
+      for (const spec of descendants(node)) {
+        if (spec.type !== 'import_spec') continue;
+        const path = spec.childForFieldName('path')!.text.slice(1, -1);
+        file.imports.set(spec.childForFieldName('name')?.text ?? defaultPackageName(path), path);
+      }
+    } else if (node.type === 'function_declaration') {
+      const nameNode = node.childForFieldName('name');
+      if (nameNode) add({ kind: 'func', bodyless: !node.childForFieldName('body'), node, nameNode, grouped: false });
+    } else if (node.type === 'var_declaration' || node.type === 'const_declaration' || node.type === 'type_declaration') {
+      const kind = node.type.split('_')[0] as 'var' | 'const' | 'type';
+      const specs = [...descendants(node)].filter((n) => n.type === `${kind}_spec` && (n.parent?.id === node.id || n.parent?.parent?.id === node.id));
+      const grouped = specs.length > 0 && specs[0]!.parent?.id !== node.id;
+      for (const spec of specs) {
+        const nameNodes = kind === 'type' ? [spec.childForFieldName('name')!] : spec.childrenForFieldName('name');
+        for (const nameNode of nameNodes) add({ kind, bodyless: false, node: grouped || specs.length > 1 ? spec : node, nameNode, grouped: grouped || specs.length > 1 });
       }
     }
   }
+  return out;
+}
+
+/** Adds one file's declarations to `decls`: a name's first declaration stays, other files that declare it are its variants. */
+function addFile(decls: Map<string, StdDecl>, fileDecls: FileDecl[]): void {
+  for (const d of fileDecls) {
+    const first = decls.get(d.name);
+    if (!first) decls.set(d.name, { ...d, variants: [] });
+    else if (first.file !== d.file) first.variants.push(d.file.name);
+  }
+}
+
+/** The top-level declarations of a package, every file parsed (the catalog generator asks about each of them). */
+export function readPackage(sources: PackageSources): Map<string, StdDecl> {
+  const decls = new Map<string, StdDecl>();
+  for (const source of sources) addFile(decls, readFile(source));
   return decls;
 }
+
+/**
+ * The same, parsing only the files that may declare a name asked for: fix
+ * asks about one symbol's closure, and parsing all of runtime takes seconds.
+ * A declared name follows \`func\`, \`var\`, \`const\`, \`type\`, \`(\`, a
+ * separator (newline, \`;\`, \`,\`) or the end of a comment, so a file with
+ * no such occurrence of the name cannot declare it.
+ */
+export function lazyPackage(sources: PackageSources): PackageDecls {
+  const mayDeclare = sources.map(({ text }) => new Set(Array.from(text.matchAll(DECLARABLE), (m) => m[1]!)));
+  const parsed = new Map<number, FileDecl[]>();
+  const decls = new Map<string, StdDecl | undefined>();
+  return {
+    get(name) {
+      if (decls.has(name)) return decls.get(name);
+      const found = new Map<string, StdDecl>();
+      sources.forEach((source, i) => {
+        if (!mayDeclare[i]!.has(name)) return;
+        let fileDecls = parsed.get(i);
+        if (!fileDecls) parsed.set(i, (fileDecls = readFile(source)));
+        addFile(found, fileDecls.filter((d) => d.name === name));
+      });
+      decls.set(name, found.get(name));
+      return found.get(name);
+    },
+  };
+}
+
+// A lookbehind, not a match of the token before: `type T` is `type` after a newline, then `T` after `type`.
+const DECLARABLE = /(?<=(?:[\n,;(]|\bfunc|\bvar|\bconst|\btype|\*\/)\s*)([\p{L}_][\p{L}\p{N}_]*)/gu;
 
 /** Whether a std file is compiled only for some platforms (its name's suffix, or an OS or architecture its constraint names). */
 function platformOnly(name: string, text: string): boolean {
@@ -158,7 +206,7 @@ class References {
   private readonly read: Reference[] = [];
   private readonly rest: Generator<Reference>;
 
-  constructor(d: StdDecl, decls: Map<string, StdDecl>) {
+  constructor(d: StdDecl, decls: PackageDecls) {
     this.rest = referencesIn(d, decls);
   }
 
@@ -175,13 +223,13 @@ class References {
 const referencesOf = new WeakMap<StdDecl, References>();
 const madeBy = new WeakMap<StdDecl, string | null>();
 
-function references(d: StdDecl, decls: Map<string, StdDecl>): References {
+function references(d: StdDecl, decls: PackageDecls): References {
   let refs = referencesOf.get(d);
   if (!refs) referencesOf.set(d, (refs = new References(d, decls)));
   return refs;
 }
 
-function* referencesIn(d: StdDecl, decls: Map<string, StdDecl>): Generator<Reference> {
+function* referencesIn(d: StdDecl, decls: PackageDecls): Generator<Reference> {
   const seen = new Set<string | StdDecl>();
   for (const node of descendants(d.node)) {
     if (node.type === 'package_identifier' || (node.type === 'identifier' && node.parent?.type === 'selector_expression' && node.parent.childForFieldName('operand')?.id === node.id)) {
@@ -201,7 +249,7 @@ function* referencesIn(d: StdDecl, decls: Map<string, StdDecl>): Generator<Refer
 }
 
 /** A declaration's outcome, and for one that may be copied, what the copy takes: the closure (the declaration first) and its imports. */
-export function copyAnalysis(decls: Map<string, StdDecl>, name: string): { outcome: CopyOutcome; closure: StdDecl[]; imports: Set<string> } {
+export function copyAnalysis(decls: PackageDecls, name: string): { outcome: CopyOutcome; closure: StdDecl[]; imports: Set<string> } {
   const root = decls.get(name);
   const imports = new Set<string>();
   if (!root) return { outcome: { decl: null }, closure: [], imports };
@@ -213,7 +261,7 @@ export function copyAnalysis(decls: Map<string, StdDecl>, name: string): { outco
 }
 
 /** Grows `closure` by the same-package declarations it uses, transitively; the first reason it cannot be copied stops it. */
-function walkClosure(closure: StdDecl[], decls: Map<string, StdDecl>, imports: Set<string>): Blocker | null {
+function walkClosure(closure: StdDecl[], decls: PackageDecls, imports: Set<string>): Blocker | null {
   for (let i = 0; i < closure.length; i++) {
     const d = closure[i]!;
     if (d.file.linknamed.has(d.name)) return { why: 'linkname', name: d.name };

@@ -18,10 +18,11 @@ import {
   decodeOutcome,
   encodeOutcome,
   packageFiles,
+  lazyPackage,
   packageSources,
-  readPackage,
   sourceDigest,
   type CopyOutcome,
+  type PackageDecls,
   type PackageSources,
   type StdDecl,
 } from '../catalog/copyable.js';
@@ -52,7 +53,7 @@ export class StdSource {
   private located: { goroot: string; version: string } | null | undefined;
   private readonly sources = new Map<string, PackageSources>();
   private readonly digests = new Map<string, string>();
-  private readonly packages = new Map<string, Map<string, StdDecl>>();
+  private readonly packages = new Map<string, PackageDecls>();
   private stdFiles: StdSourceFile[] | undefined;
 
   /**
@@ -81,9 +82,9 @@ export class StdSource {
     return sources;
   }
 
-  declarations(importPath: string): Map<string, StdDecl> {
+  declarations(importPath: string): PackageDecls {
     let decls = this.packages.get(importPath);
-    if (!decls) this.packages.set(importPath, (decls = readPackage(this.sourcesOf(importPath))));
+    if (!decls) this.packages.set(importPath, (decls = lazyPackage(this.sourcesOf(importPath))));
     return decls;
   }
 
