@@ -29,6 +29,52 @@ export function readShared(path: string): Buffer | { error: string } {
   }
 }
 
+/** Files up to this size are read into a DirectoryBytes chunk (larger ones get a buffer of their own). */
+const MAX_IN_CHUNK = 256 * 1024;
+const CHUNK = 16 * MAX_IN_CHUNK;
+
+/**
+ * Reads the files of one directory into a few large buffers, where they stay
+ * until reset(): the prefilter reads every file anyway, and classifying the
+ * directory may read it again (declaration lookups, the use check). The same
+ * buffers serve the next directory, so nothing read may be kept past reset().
+ */
+export class DirectoryBytes {
+  private readonly chunks: Buffer[] = [];
+  private chunk = 0;
+  private used = 0;
+
+  reset(): void {
+    this.chunk = 0;
+    this.used = 0;
+  }
+
+  /** The bytes of `path`, valid until reset(), or the reason it could not be read. */
+  read(path: string): Buffer | { error: string } {
+    if (this.chunks.length === 0) this.chunks.push(Buffer.allocUnsafe(CHUNK));
+    if (this.chunks[this.chunk]!.length - this.used < MAX_IN_CHUNK) {
+      this.chunk++;
+      this.used = 0;
+      if (this.chunk === this.chunks.length) this.chunks.push(Buffer.allocUnsafe(CHUNK));
+    }
+    const chunk = this.chunks[this.chunk]!;
+    try {
+      const fd = openSync(path, 'r');
+      try {
+        const n = readSync(fd, chunk, this.used, MAX_IN_CHUNK, 0);
+        if (n === MAX_IN_CHUNK) return readFileSync(fd); // it may be longer: read it all, from the start
+        const bytes = chunk.subarray(this.used, this.used + n);
+        this.used += n;
+        return bytes;
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      return { error: describeFsError(e, 'cannot read file') };
+    }
+  }
+}
+
 /**
  * The bytes of `path` when they contain its kind's prefilter bytes (shared as
  * by readShared), null when they do not, or the reason it could not be read.

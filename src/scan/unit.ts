@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { classifyPackage, type PushSite } from '../classify/classify.js';
 import type { DiscoveredFile } from '../discover/walk.js';
 import { readAndParse } from '../parse/file.js';
+import { DirectoryBytes } from '../parse/prefilter.js';
 import { splitSymbol } from '../parse/directive.js';
 import type { ModuleIndex } from '../model/modules.js';
 import { SourceStore, type AsmFile } from '../model/packages.js';
@@ -27,13 +28,17 @@ export interface UnitResult {
   filesParsed: number;
 }
 
+/** One per thread: a unit is scanned in one synchronous call, and keeps none of its bytes. */
+const directoryBytes = new DirectoryBytes();
+
 export function scanUnit(unit: DirectoryUnit, modules: ModuleIndex): UnitResult {
+  directoryBytes.reset();
   const messages: ScanMessage[] = [];
   const store = new SourceStore(modules, (m) => void messages.push(m));
   const findings: Finding[] = [];
   const asmDefinitions: AsmDefinition[] = [];
   for (const file of unit.files) {
-    const asm = store.register(readAndParse(file.path, file.kind));
+    const asm = store.register(readAndParse(file.path, file.kind, directoryBytes));
     if (asm) findings.push(...classifyAsm(asm, modules, asmDefinitions));
   }
   const pushes: PushSite[] = [];
