@@ -272,6 +272,8 @@ export class SourceStore {
     const index: DirIndex = { candidates: new Map([...declared].map((n) => [n, []])), bytes: new Map(), mentions: new Map([...mentioned].map((n) => [n, []])) };
     const mayDeclareOne = mayDeclare(index.candidates.keys());
     const mentionedIn = mentions([...index.mentions.keys()]);
+    // A file declares a name only where it occurs as a word: one pattern finds both kinds of name, and most files have neither.
+    const wordsIn = mentions([...new Set([...index.mentions.keys(), ...index.candidates.keys()])]);
     const record = (path: string, found: string[]): void => found.forEach((n) => index.mentions.get(n)!.push(path));
     for (const fileName of this.goFileNames(dir)) {
       const path = join(dir, fileName);
@@ -284,8 +286,9 @@ export class SourceStore {
       const bytes = this.bytesOf(path);
       if (!bytes) continue;
       const latin1 = bytes.toString('latin1');
-      record(path, mentionedIn(latin1));
-      const found = mayDeclareOne(latin1);
+      const words = wordsIn(latin1);
+      record(path, words.filter((n) => index.mentions.has(n)));
+      const found = words.some((n) => index.candidates.has(n)) ? mayDeclareOne(latin1) : [];
       if (found.length > 0) index.bytes.set(path, Buffer.from(bytes));
       for (const name of found) index.candidates.get(name)!.push(path);
     }
