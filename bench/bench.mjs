@@ -64,6 +64,7 @@ const linkfix = (args, options) => measure(process.execPath, [CLI, ...args], opt
 const nodeStart = () => measure(process.execPath, ['-e', '0']);
 const grep = (dir) => measure('grep', ['-rlF', 'go:linkname', '--include=*.go', '--include=*.s', dir]);
 const floor = (dir) => measure(process.execPath, [join(ROOT, 'bench/read-floor.mjs'), dir]);
+const parseFloor = (dir) => measure(process.execPath, [join(ROOT, 'bench/parse-floor.mjs'), dir]);
 
 /** Runs every job `runs` times, alternating, and returns each job's median run (by wall time), median CPU time and highest RSS. */
 function alternate(runs, jobs) {
@@ -135,11 +136,13 @@ try {
       json: () => linkfix(['scan', '--format', 'json', src]),
       grep: () => grep(src),
       floor: () => floor(src),
+      parseFloor: () => parseFloor(src),
     });
     const stdFiles = summaryOf(std.text).match(/\d+ files/)?.[0];
     row(`scan of GOROOT/src (${stdFiles}), text`, std.text, 'grep', std.grep);
     row(`scan of GOROOT/src (${stdFiles}), JSON`, std.json, 'grep', std.grep);
     row('Node floor: walk + read + prefilter (bench/read-floor.mjs)', std.floor, 'grep', std.grep);
+    row('  and parse what passes (bench/parse-floor.mjs)', std.parseFloor, 'grep', std.grep);
   }
 
   if (selected('catalog')) {
@@ -193,6 +196,8 @@ try {
       one: () => linkfix(['scan', '--format', 'json', '--jobs', '1', tree]),
       two: () => linkfix(['scan', '--format', 'json', '--jobs', '2', tree]),
       grep: () => grep(tree),
+      floor: () => floor(tree),
+      parseFloor: () => parseFloor(tree),
     });
     const piped = alternate(1, {
       one: () => linkfix(['scan', '--format', 'json', '--jobs', '1', tree], { to: 'pipe' }),
@@ -204,6 +209,8 @@ try {
     row('scan, JSON to a file, 2 threads', big.two, 'grep', big.grep);
     row('scan, JSON into a pipe, 1 thread (one run)', piped.one, 'grep', big.grep);
     row('scan, JSON into a pipe, 2 threads (one run)', piped.two, 'grep', big.grep);
+    row('Node floor: walk + read + prefilter', big.floor, 'grep', big.grep);
+    row('  and parse what passes', big.parseFloor, 'grep', big.grep);
     console.log(`\nsummary of the 10x scan: ${summaryOf(big.one)}`);
   }
 
