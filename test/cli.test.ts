@@ -2,7 +2,7 @@
 // bad input that must produce a clear message and never a stack trace.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Writable } from 'node:stream';
@@ -95,6 +95,15 @@ describe('output', () => {
       '1.22 ok-unchecked', '1.23 rejected', '1.24 rejected', '1.25 rejected', '1.26 rejected', '1.27 rejected',
     ]);
     expect(report.summary.findings.pull).toBe(1);
+  });
+
+  test('json: the same report into a file (written straight from its text) as into a pipe', () => {
+    const out = join(tempDir(), 'report.json');
+    const fd = openSync(out, 'w');
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'linkfix.js'), 'scan', '--format', 'json', '.'], { cwd: dir, stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    expect(run.status).toBe(1);
+    expect(readFileSync(out, 'utf8')).toBe(runCli(['scan', '--format', 'json', '.'], { cwd: dir }).stdout);
   });
 
   test('`./...` is accepted as the go command spells it', () => {

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { fstatSync, writeSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { Command, Option } from 'clipanion';
 import { LinkfixCommand, treePaths } from './command.js';
 import { isNumber, applyCascade, isInteger, isAtLeast } from 'typanion';
@@ -63,8 +65,11 @@ export class ScanCommand extends LinkfixCommand {
     }
     if (this.format === 'json') {
       const { scanJsonChunks } = await import('../report/json.js');
+      const file = regularFileOf(stdout);
+      // Into a file, straight from the string (the stream would first copy each chunk into a Buffer).
+      if (file !== null) for (const chunk of scanJsonChunks(result)) writeSync(file, chunk);
       // A pipe takes the report as fast as its reader does: wait for it rather than queue the whole report.
-      for (const chunk of scanJsonChunks(result)) if (!stdout.write(chunk)) await once(stdout, 'drain');
+      else for (const chunk of scanJsonChunks(result)) if (!stdout.write(chunk)) await once(stdout, 'drain');
     } else if (this.format === 'sarif') {
       const [{ toSarif }, { plan }, { applyPlan }] = await Promise.all([import('../report/sarif.js'), import('../fix/plan.js'), import('../fix/apply.js')]);
       const fixPlan = plan(result);
@@ -75,5 +80,16 @@ export class ScanCommand extends LinkfixCommand {
     for (const m of result.messages) stderr.write(`${formatMessage(m, errColors)}\n`);
     stderr.write(`${summaryLine(result)}\n`);
     return exitStatus(result);
+  }
+}
+
+/** The descriptor of a stream that writes synchronously to a regular file (process.stdout redirected to one), else null. */
+function regularFileOf(stream: Writable): number | null {
+  const fd = (stream as Writable & { fd?: unknown }).fd;
+  if (typeof fd !== 'number' || stream.writableLength > 0) return null;
+  try {
+    return fstatSync(fd).isFile() ? fd : null;
+  } catch {
+    return null;
   }
 }
