@@ -64,7 +64,7 @@ const linkfix = (args, options) => measure(process.execPath, [CLI, ...args], opt
 const nodeStart = () => measure(process.execPath, ['-e', '0']);
 const grep = (dir) => measure('grep', ['-rlF', 'go:linkname', '--include=*.go', '--include=*.s', dir]);
 const floor = (dir) => measure(process.execPath, [join(ROOT, 'bench/read-floor.mjs'), dir]);
-const parseFloor = (dir) => measure(process.execPath, [join(ROOT, 'bench/parse-floor.mjs'), dir]);
+const parseFloor = (dir) => measure(process.execPath, [join(ROOT, 'bench/read-floor.mjs'), '--parse', dir]);
 
 /** Runs every job `runs` times, alternating, and returns each job's median run (by wall time), median CPU time and highest RSS. */
 function alternate(runs, jobs) {
@@ -142,7 +142,7 @@ try {
     row(`scan of GOROOT/src (${stdFiles}), text`, std.text, 'grep', std.grep);
     row(`scan of GOROOT/src (${stdFiles}), JSON`, std.json, 'grep', std.grep);
     row('Node floor: walk + read + prefilter (bench/read-floor.mjs)', std.floor, 'grep', std.grep);
-    row('  and parse what passes (bench/parse-floor.mjs)', std.parseFloor, 'grep', std.grep);
+    row('  and parse what passes (bench/read-floor.mjs --parse)', std.parseFloor, 'grep', std.grep);
   }
 
   if (selected('catalog')) {
