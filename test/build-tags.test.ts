@@ -4,10 +4,9 @@
 // real CLI, for scan and for deps, and against go build itself.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, writeModule } from './helpers.js';
 
 /** A package whose only pull (used, of an unpushed std func) is in a file for the `foo` tag. */
 const TAGGED = {
@@ -15,15 +14,6 @@ const TAGGED = {
   'lib/extra_foo.go': '//go:build foo\n\npackage lib\n\nimport _ "unsafe"\n\n//go:linkname gcount runtime.gcount\nfunc gcount() int32\n\nfunc extra() int { return int(gcount()) }\n',
   'lib/extra_other.go': '//go:build !foo\n\npackage lib\n\nfunc extra() int { return 0 }\n',
 };
-
-function writeTree(files: Record<string, string>): string {
-  const dir = tempDir('linkfix-tags-');
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), text);
-  }
-  return dir;
-}
 
 interface Pull {
   file: string;
@@ -36,7 +26,7 @@ const verdictsOf = (stdout: string, pulls: (report: unknown) => Pull[]): string[
 describe('scan --tags', () => {
   let dir: string;
   beforeAll(() => {
-    dir = writeTree({ 'go.mod': 'module example.com/tagged\n\ngo 1.23\n', ...TAGGED });
+    dir = writeModule({ 'go.mod': 'module example.com/tagged\n\ngo 1.23\n', ...TAGGED }, 'linkfix-tags-');
   });
 
   test.each([
@@ -69,11 +59,11 @@ describe('scan --tags', () => {
   });
 
   test('go build agrees: the link fails only with -tags foo', () => {
-    const app = writeTree({
+    const app = writeModule({
       'go.mod': 'module example.com/tagged\n\ngo 1.23\n',
       ...TAGGED,
       'main.go': 'package main\n\nimport "example.com/tagged/lib"\n\nfunc main() { println(lib.Hello()) }\n',
-    });
+    }, 'linkfix-tags-');
     const build = (...tags: string[]) => spawnSync('go', ['build', ...tags, '-o', join(app, 'bin'), '.'], { cwd: app, encoding: 'utf8', env: { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local' } });
     expect(build().status).toBe(0);
     const tagged = build('-tags', 'foo');
@@ -84,12 +74,12 @@ describe('scan --tags', () => {
 
 describe('deps --tags', () => {
   test('a dependency file that needs the tag: left out of the build without it, judged with it', { timeout: 300_000 }, () => {
-    const root = writeTree({
+    const root = writeModule({
       'dep/go.mod': 'module example.com/dep\n\ngo 1.23\n',
       ...Object.fromEntries(Object.entries(TAGGED).map(([file, text]) => [`dep/${file}`, text])),
       'app/go.mod': 'module example.com/app\n\ngo 1.23\n\nrequire example.com/dep v0.0.0\n\nreplace example.com/dep => ../dep\n',
       'app/main.go': 'package main\n\nimport "example.com/dep/lib"\n\nfunc main() { println(lib.Hello()) }\n',
-    });
+    }, 'linkfix-tags-');
     const app = join(root, 'app');
     const deps = (...tags: string[]) => runCli(['deps', '--go', '1.23,1.27', '--no-search', '--no-cache', '--quiet', '--format', 'json', ...tags, app], { env: { GOFLAGS: '-mod=mod' } });
     const pulls = (report: unknown): Pull[] => (report as { modules: { pulls: Pull[] }[] }).modules.flatMap((m) => m.pulls);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,33 @@ export function goroot(): string {
 
 export function tempDir(prefix = 'linkfix-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Writes `files` (path relative to the tree's root, '/'-separated, to text)
+ * into a new temporary directory, creating the folders they need, and returns
+ * the directory. For a Go module, `files` holds its go.mod too.
+ */
+export function writeModule(files: Record<string, string>, prefix = 'linkfix-module-'): string {
+  const dir = tempDir(prefix);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+  return dir;
+}
+
+/**
+ * Runs the go command with `args` in `cwd` on `toolchain` (a GOTOOLCHAIN
+ * value: 'local' or e.g. 'go1.27.4', downloaded once and cached), with no
+ * GOFLAGS of the caller's. Returns 'links' when it succeeds, else the first
+ * line of its output that is not a `# package` header: the error goes to
+ * stderr, and `go test` adds its FAIL line on stdout.
+ */
+export function goSays(args: string[], cwd: string, toolchain: string): string {
+  const r = spawnSync('go', args, { cwd, encoding: 'utf8', env: { ...process.env, GOFLAGS: '', GOTOOLCHAIN: toolchain } });
+  if (r.status === 0) return 'links';
+  return `${r.stderr}${r.stdout}`.split('\n').find((l) => l && !l.startsWith('#')) ?? `exit ${r.status}`;
 }
 
 /** Every file under `dir` (no filtering), relative to ROOT. */

@@ -6,15 +6,13 @@
 // case is a module m whose main package calls p.Hello, which calls the pull.
 // Linkfix's verdicts come first, then the real toolchains say the same.
 
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FAILING } from '../src/judge/verdict.js';
 import { judgeScan } from '../src/judge/judge.js';
 import type { VerdictKind } from '../src/model/types.js';
 import { scanSync } from '../src/scan/scan.js';
-import { tempDir } from './helpers.js';
+import { goSays, writeModule } from './helpers.js';
 
 /** Every release that checks linknames, as the catalogs and the tests pin them ('local' is 1.26). */
 const TOOLCHAINS = ['go1.23.12', 'go1.24.13', 'go1.25.14', 'local', 'go1.27.4'];
@@ -129,21 +127,7 @@ const CASES: Case[] = [
 const MAIN = 'package main\n\nimport "m/p"\n\nfunc main() { println(p.Hello()) }\n';
 
 /** Writes a case as a module in a directory of its own. */
-function writeCase(c: Case): string {
-  const dir = tempDir('linkfix-receiver-');
-  for (const [file, text] of Object.entries({ 'go.mod': 'module m\n\ngo 1.23\n', 'main.go': MAIN, 'p/p.go': c.source })) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), text);
-  }
-  return dir;
-}
-
-/** 'links', or the first line of the go command's error that is not a `#` header. */
-function goSays(dir: string, toolchain: string): string {
-  const r = spawnSync('go', ['build', '-o', join(dir, 'bin'), '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '', GOTOOLCHAIN: toolchain } });
-  if (r.status === 0) return 'links';
-  return r.stderr.split('\n').find((l) => l && !l.startsWith('#')) ?? `exit ${r.status}`;
-}
+const writeCase = (c: Case): string => writeModule({ 'go.mod': 'module m\n\ngo 1.23\n', 'main.go': MAIN, 'p/p.go': c.source }, 'linkfix-receiver-');
 
 const dirs = new Map(CASES.map((c) => [c, writeCase(c)]));
 
@@ -169,7 +153,7 @@ describe('pulls of std methods whose declaration names the receiver: the real to
   test.each(CASES.map((c) => [c.name, c] as const))('%s', { timeout: 300_000 }, (_, c) => {
     const dir = dirs.get(c)!;
     for (const toolchain of TOOLCHAINS) {
-      const build = goSays(dir, toolchain);
+      const build = goSays(['build', '-o', join(dir, 'bin'), '.'], dir, toolchain);
       expect(build, toolchain).toContain(c.build);
       expect(FAILING.has(c.verdict), toolchain).toBe(build !== 'links');
     }

@@ -6,14 +6,14 @@
 // checked first, then the real toolchains say what they do with the same code.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FAILING } from '../src/judge/verdict.js';
 import { judgeScan } from '../src/judge/judge.js';
 import type { VerdictKind } from '../src/model/types.js';
 import { scanSync } from '../src/scan/scan.js';
-import { runCli, tempDir } from './helpers.js';
+import { goSays, runCli, tempDir, writeModule } from './helpers.js';
 
 /** The toolchains measured: the first that checks linknames, the local one, the newest. */
 const TOOLCHAINS = ['go1.23.12', 'local', 'go1.27.4'];
@@ -177,22 +177,7 @@ const ALL_CASES: Case[] = [
 const CASES = ALL_CASES.filter((c) => !c.amd64 || process.arch === 'x64');
 
 /** Writes a case as a module in a directory of its own. */
-function writeCase(c: Case): string {
-  const dir = tempDir('linkfix-unreferenced-');
-  for (const [file, text] of Object.entries({ 'go.mod': 'module m\n\ngo 1.23\n', 'main.go': MAIN, ...c.files })) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), text);
-  }
-  return dir;
-}
-
-/** 'links', or the first line of the go command's error that is not a `#` header. */
-function goSays(args: string[], cwd: string, toolchain: string): string {
-  const r = spawnSync('go', args, { cwd, encoding: 'utf8', env: { ...process.env, GOFLAGS: '', GOTOOLCHAIN: toolchain } });
-  if (r.status === 0) return 'links';
-  // The error goes to stderr; `go test` adds its FAIL line on stdout.
-  return `${r.stderr}${r.stdout}`.split('\n').find((l) => l && !l.startsWith('#')) ?? `exit ${r.status}`;
-}
+const writeCase = (c: Case): string => writeModule({ 'go.mod': 'module m\n\ngo 1.23\n', 'main.go': MAIN, ...c.files }, 'linkfix-unreferenced-');
 
 const dirs = new Map(CASES.map((c) => [c, writeCase(c)]));
 
