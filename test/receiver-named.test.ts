@@ -8,6 +8,7 @@
 
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { plan } from '../src/fix/plan.js';
 import { FAILING } from '../src/judge/verdict.js';
 import { judgeScan } from '../src/judge/judge.js';
 import type { VerdictKind } from '../src/model/types.js';
@@ -140,11 +141,17 @@ describe('pulls of std methods whose declaration names the receiver: verdicts', 
     expect(pull!.verdicts!.map((v) => v.verdict)).toEqual(TOOLCHAINS.map(() => c.verdict));
   });
 
-  test('the verdict says why it links', async () => {
+  test('the verdict, the finding and the fix plan say why it links, and what would break it', async () => {
     const dir = dirs.get(CASES[0]!)!;
     const judged = await judgeScan(scanSync([dir], { base: dir }), { go: '1.27', useLocalGo: false });
     expect(judged.findings[0]!.verdicts![0]!.detail).toBe(
       "the declaration names the receiver's type of strings.(*Builder).grow, so the compiler takes the method from strings's export data and the linker does not check the reference",
+    );
+    expect(judged.findings[0]!.reason).toBe(
+      "bodyless func pulls the standard-library method strings.(*Builder).grow and names its receiver's type, so the compiler takes the method from export data and the linker does not check the reference: it links while the method exists with this signature",
+    );
+    expect(plan(judged).diagnostics[0]!.message).toBe(
+      "pull of strings.(*Builder).grow links today, while the method exists with this signature (the declaration names the receiver's type, so the linker does not check the reference)",
     );
   });
 });

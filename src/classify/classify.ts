@@ -121,7 +121,9 @@ function classifyDirective(
   ];
   const referenced = store.mentionedElsewhere(pkg, local, own);
   const receiverNamed = base.target.kind === 'std' && namesReceiverType(base.target, declaration.signature, hit.file.parsed.imports);
-  return { ...base, kind, declaration, reason, ...(referenced === undefined ? {} : { referenced }), ...(receiverNamed ? { namesReceiverType: true } : {}) };
+  if (!receiverNamed) return { ...base, kind, declaration, reason, ...(referenced === undefined ? {} : { referenced }) };
+  const receiverReason = `${describeDecl(declaration)} pulls the standard-library method ${base.target.raw} and names its receiver's type, so the compiler takes the method from export data and the linker does not check the reference: it links while the method exists with this signature`;
+  return { ...base, kind, declaration, reason: receiverReason, ...(referenced === undefined ? {} : { referenced }), namesReceiverType: true };
 }
 
 /** A method's linker name: `(*Builder).grow` or `Value.pointer`; group 1 or 2 is the receiver's type. */

@@ -69,7 +69,9 @@ function diagnose(ctx: Context, failing: string[]): Diagnostic {
     ? `fails on ${failing.join(', ')}`
     : unused.length
       ? `links only while its package never uses it (a use fails on ${unused.join(', ')})`
-      : 'links today, but only while the target allows it';
+      : f.namesReceiverType
+        ? "links today, while the method exists with this signature (the declaration names the receiver's type, so the linker does not check the reference)"
+        : 'links today, but only while the target allows it';
   const message = `${f.kind === 'asm-pull' ? 'assembly reference to' : 'pull of'} ${f.target.raw} ${state}`;
   if (f.kind === 'asm-pull') return manual(f, message, 'assembly references have no automatic rewrite: call a Go wrapper that uses a public API instead');
   const reasons: string[] = [];
