@@ -2,23 +2,16 @@
 // Go or assembly in, findings and verdicts out. The verdicts were measured
 // with real builds (go1.22.12, go1.23.12, go1.27.4) before they were written here.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { shippedCatalog, shippedReleases } from '../src/catalog/load.js';
 import { explain } from '../src/judge/explain.js';
 import { judgeScan } from '../src/judge/judge.js';
 import { scanSync } from '../src/scan/scan.js';
-import { tempDir } from './helpers.js';
+import { writeModule } from './helpers.js';
 
 /** Writes a module example.com/m with the given files, scans and judges it for the given releases. */
 async function scanModule(files: Record<string, string>, go: string) {
-  const dir = tempDir('linkfix-defects-');
-  writeFileSync(join(dir, 'go.mod'), 'module example.com/m\n\ngo 1.21\n');
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
+  const dir = writeModule({ 'go.mod': 'module example.com/m\n\ngo 1.21\n', ...files }, 'linkfix-defects-');
   return judgeScan(scanSync([dir], { base: dir }), { go, useLocalGo: false });
 }
 
