@@ -148,10 +148,10 @@ describe('pulls of std methods whose declaration names the receiver: verdicts', 
       "the declaration names the receiver's type of strings.(*Builder).grow, so the compiler takes the method from strings's export data and the linker does not check the reference",
     );
     expect(judged.findings[0]!.reason).toBe(
-      "bodyless func pulls the standard-library method strings.(*Builder).grow and names its receiver's type, so the compiler takes the method from export data and the linker does not check the reference: it links while the method exists with this signature",
+      "bodyless func pulls the standard-library method strings.(*Builder).grow and names its receiver's type: the compiler takes the method from export data, a reference the linker does not check",
     );
     expect(plan(judged).diagnostics[0]!.message).toBe(
-      "pull of strings.(*Builder).grow links today, while the method exists with this signature (the declaration names the receiver's type, so the linker does not check the reference)",
+      "pull of strings.(*Builder).grow links today, while the method exists (the declaration names the receiver's type, so the linker does not check the reference)",
     );
   });
 });

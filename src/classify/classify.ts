@@ -3,7 +3,7 @@
 // of pull versus push (cmd/link/internal/loader). Handshakes are settled later,
 // once every push in the workspace is known.
 
-import { isInstantiation, isWellFormed, splitSymbol } from '../parse/directive.js';
+import { isExportedName, isInstantiation, isWellFormed, splitSymbol } from '../parse/directive.js';
 import { declSignature, type DirectiveSite } from '../parse/gofile.js';
 import type { ImportDecl } from '../parse/goshared.js';
 import { constraintsOverlap } from '../model/constraint.js';
@@ -122,7 +122,7 @@ function classifyDirective(
   const referenced = store.mentionedElsewhere(pkg, local, own);
   const receiverNamed = base.target.kind === 'std' && namesReceiverType(base.target, declaration.signature, hit.file.parsed.imports);
   if (!receiverNamed) return { ...base, kind, declaration, reason, ...(referenced === undefined ? {} : { referenced }) };
-  const receiverReason = `${describeDecl(declaration)} pulls the standard-library method ${base.target.raw} and names its receiver's type, so the compiler takes the method from export data and the linker does not check the reference: it links while the method exists with this signature`;
+  const receiverReason = `${describeDecl(declaration)} pulls the standard-library method ${base.target.raw} and names its receiver's type: the compiler takes the method from export data, a reference the linker does not check`;
   return { ...base, kind, declaration, reason: receiverReason, ...(referenced === undefined ? {} : { referenced }), namesReceiverType: true };
 }
 
@@ -197,7 +197,7 @@ function kindOf(
   if (isDefinition) return { kind: 'push', reason: `${what} is pushed into ${target.importPath} as ${target.raw}` };
   switch (target.kind) {
     case 'std':
-      return /^[A-Z]/.test(target.symbol)
+      return isExportedName(target.symbol)
         ? { kind: 'pull', reason: `${what} pulls the exported standard-library symbol ${target.raw} through linkname instead of calling it` }
         : { kind: 'pull', reason: `${what} pulls the standard-library symbol ${target.raw}; it links only while the std pushes it` };
     case 'external':

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { varsWrittenByStd } from '../catalog/writes.js';
 import { FAILING } from '../judge/verdict.js';
+import { isExportedName } from '../parse/directive.js';
 import { goMinor } from '../catalog/types.js';
 import { parseFuncSignature, type FuncSignature, type Param } from '../judge/shape.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
@@ -69,8 +70,8 @@ function diagnose(ctx: Context, failing: string[]): Diagnostic {
     ? `fails on ${failing.join(', ')}`
     : unused.length
       ? `links only while its package never uses it (a use fails on ${unused.join(', ')})`
-      : f.namesReceiverType
-        ? "links today, while the method exists with this signature (the declaration names the receiver's type, so the linker does not check the reference)"
+      : f.namesReceiverType && f.verdicts?.some((v) => v.verdict === 'ok-implicit')
+        ? "links today, while the method exists (the declaration names the receiver's type, so the linker does not check the reference)"
         : 'links today, but only while the target allows it';
   const message = `${f.kind === 'asm-pull' ? 'assembly reference to' : 'pull of'} ${f.target.raw} ${state}`;
   if (f.kind === 'asm-pull') return manual(f, message, 'assembly references have no automatic rewrite: call a Go wrapper that uses a public API instead');
@@ -163,7 +164,7 @@ function handshakeCompletion(ctx: Context): Outcome {
 // 2. An exported std function pulled through linkname: just call it.
 function exportedCall(ctx: Context): Outcome {
   const { f } = ctx;
-  if (f.target.kind !== 'std' || !/^[A-Z]/.test(f.target.symbol) || f.declaration?.kind !== 'func-bodyless') return null;
+  if (f.target.kind !== 'std' || !isExportedName(f.target.symbol) || f.declaration?.kind !== 'func-bodyless') return null;
   // internal/poll.IsPollDescriptor is exported, but only the std may import internal/poll.
   if (!importable(f.target.importPath)) return null;
   const s = sites(ctx);
@@ -350,7 +351,8 @@ function writerOf(ctx: Context, s: Sites): string | null {
 // 4. A pure std var or func: copy it from the user's own GOROOT.
 function vendored(ctx: Context): Outcome {
   const { f } = ctx;
-  if (f.target.kind !== 'std' || /[()]/.test(f.target.symbol)) return null;
+  // Only package-level funcs and vars are copied: a method (`(*T).m`, `T.m`) belongs to its type.
+  if (f.target.kind !== 'std' || /[().]/.test(f.target.symbol)) return null;
   const s = sites(ctx);
   if (!s) return null;
   return vendoredCopy({ finding: f, directiveFile: s.file, directive: s.directive, declFile: s.declFile, decl: s.decl, std: ctx.std });

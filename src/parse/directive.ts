@@ -47,6 +47,15 @@ export function splitSymbol(raw: string): { importPath: string; symbol: string }
   return { importPath: decodeLinkerPath(raw.slice(0, dot)), symbol: raw.slice(dot + 1) };
 }
 
+/**
+ * Whether a linker symbol's name (after its import path) is an exported
+ * package-level name: one identifier starting with an upper-case letter. A
+ * method (`Time.abs`, `(*Builder).Grow`) is not, whatever its type's name.
+ */
+export function isExportedName(symbol: string): boolean {
+  return /^\p{Lu}[\p{L}\p{N}_]*$/u.test(symbol);
+}
+
 function decodeLinkerPath(path: string): string {
   return path.includes('%')
     ? path.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))

@@ -7,7 +7,7 @@
 // edge inputs against the pulled function).
 
 import { importable } from '../model/modules.js';
-import { splitSymbol } from '../parse/directive.js';
+import { isExportedName, splitSymbol } from '../parse/directive.js';
 
 /**
  * How exact the public replacement is (the reference's classes): the same
@@ -488,6 +488,6 @@ export function replacementFor(symbol: string): Replacement | null {
   const split = splitSymbol(symbol);
   const name = split?.symbol ?? '';
   // An exported name of an internal package cannot be imported from outside the std.
-  if (split && importable(split.importPath) && /^[A-Z]/.test(name)) return { use: `call ${symbol} directly`, class: 'drop-in', note: 'it is exported' };
+  if (split && importable(split.importPath) && isExportedName(name)) return { use: `call ${symbol} directly`, class: 'drop-in', note: 'it is exported' };
   return null;
 }
