@@ -83,10 +83,10 @@ export class ScanCommand extends LinkfixCommand {
   }
 }
 
-/** The descriptor of a stream that writes synchronously to a regular file (process.stdout redirected to one), else null. */
+/** The descriptor of process.stdout when it is redirected to a regular file (Node writes to that synchronously), else null. */
 function regularFileOf(stream: Writable): number | null {
-  const fd = (stream as Writable & { fd?: unknown }).fd;
-  if (typeof fd !== 'number' || stream.writableLength > 0) return null;
+  if (stream !== process.stdout || stream.writableLength > 0) return null;
+  const fd = process.stdout.fd;
   try {
     return fstatSync(fd).isFile() ? fd : null;
   } catch {

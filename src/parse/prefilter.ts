@@ -44,7 +44,9 @@ export class DirectoryBytes {
   private chunk = 0;
   private used = 0;
 
+  /** Forgets what was read; keeps one chunk for the next directory (more only while one needs them). */
   reset(): void {
+    this.chunks.length = Math.min(this.chunks.length, 1);
     this.chunk = 0;
     this.used = 0;
   }
