@@ -50,6 +50,7 @@ describe('fixSource', () => {
     // A method is no exported function, whatever its type's name: `time.Time.abs(t)` would not compile.
     ['a method of an exported type is not called as if exported', `package p\n\nimport (\n\t"time"\n\t_ "unsafe"\n)\n\n//go:linkname timeAbs time.Time.abs\nfunc timeAbs(t time.Time) uint64\n`, null],
     ['an exported method is not called either', `package p\n\nimport (\n\t"reflect"\n\t_ "unsafe"\n)\n\n//go:linkname valuePointer reflect.Value.Pointer\nfunc valuePointer(v reflect.Value) uintptr\n`, null],
+    ['an exported function the local declaration does not match is not called', `${head}//go:linkname toUpper strings.ToUpper\nfunc toUpper(s []byte) string\n`, null],
     ['an unsafe fix is left out by default', `${head}//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n`, null],
     ['a manual case is left alone', `${head}//go:linkname procPin runtime.procPin\nfunc procPin() int\n`, null],
     ['a file without directives is left alone', 'package p\n\nfunc f() {}\n', null],

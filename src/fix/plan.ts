@@ -167,6 +167,11 @@ function exportedCall(ctx: Context): Outcome {
   if (f.target.kind !== 'std' || !isExportedName(f.target.symbol) || f.declaration?.kind !== 'func-bodyless') return null;
   // internal/poll.IsPollDescriptor is exported, but only the std may import internal/poll.
   if (!importable(f.target.importPath)) return null;
+  // The call compiles only against the function as the std declares it, in every release judged.
+  const drift = f.verdicts?.find((v) => v.signatureDrift)?.signatureDrift;
+  if (drift) return { manual: `the local declaration (${drift.local}) does not match ${f.target.raw} (${drift.std}): a call would not compile` };
+  const missing = f.verdicts?.find((v) => v.verdict === 'missing');
+  if (!f.verdicts?.length || missing) return { manual: `${f.target.raw} ${missing ? `does not exist in ${missing.go}` : 'was not judged against any release'}: a call may not compile` };
   const s = sites(ctx);
   const sig = parseFuncSignature(f.declaration.signature);
   if (!s || !sig) return null;
