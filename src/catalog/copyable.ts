@@ -154,12 +154,12 @@ export function readPackage(sources: PackageSources): Map<string, StdDecl> {
 /**
  * The same, parsing only the files that may declare a name asked for: fix
  * asks about one symbol's closure, and parsing all of runtime takes seconds.
- * A declared name follows \`func\`, \`var\`, \`const\`, \`type\`, \`(\`, a
- * separator (newline, \`;\`, \`,\`) or the end of a comment, so a file with
+ * A declared name follows `func`, `var`, `const`, `type`, `(`, a
+ * separator (newline, `;`, `,`) or the end of a comment, so a file with
  * no such occurrence of the name cannot declare it.
  */
 export function lazyPackage(sources: PackageSources): PackageDecls {
-  const mayDeclare = sources.map(({ text }) => new Set(Array.from(text.matchAll(DECLARABLE), (m) => m[1]!)));
+  const declarable = sources.map(({ text }) => new Set(Array.from(text.matchAll(DECLARABLE), (m) => m[1]!)));
   const parsed = new Map<number, FileDecl[]>();
   const decls = new Map<string, StdDecl | undefined>();
   return {
@@ -167,7 +167,7 @@ export function lazyPackage(sources: PackageSources): PackageDecls {
       if (decls.has(name)) return decls.get(name);
       const found = new Map<string, StdDecl>();
       sources.forEach((source, i) => {
-        if (!mayDeclare[i]!.has(name)) return;
+        if (!declarable[i]!.has(name)) return;
         let fileDecls = parsed.get(i);
         if (!fileDecls) parsed.set(i, (fileDecls = readFile(source)));
         addFile(found, fileDecls.filter((d) => d.name === name));
