@@ -51,11 +51,30 @@ describe('fixSource', () => {
     ['a method of an exported type is not called as if exported', `package p\n\nimport (\n\t"time"\n\t_ "unsafe"\n)\n\n//go:linkname timeAbs time.Time.abs\nfunc timeAbs(t time.Time) uint64\n`, null],
     ['an exported method is not called either', `package p\n\nimport (\n\t"reflect"\n\t_ "unsafe"\n)\n\n//go:linkname valuePointer reflect.Value.Pointer\nfunc valuePointer(v reflect.Value) uintptr\n`, null],
     ['an exported function the local declaration does not match is not called', `${head}//go:linkname toUpper strings.ToUpper\nfunc toUpper(s []byte) string\n`, null],
+    // Found by review on code nobody wrote for the engine: each was labelled safe and did not compile, or compiled and behaved otherwise.
+    ['a declaration with the same layout but other types is not called (int64 for time.Duration)', `${head}//go:linkname sleep time.Sleep\nfunc sleep(ns int64)\n`, null],
+    ['a slice for a variadic parameter is not called (Sprintf would format the slice)', `${head}//go:linkname sprintf fmt.Sprintf\nfunc sprintf(format string, a []any) string\n`, null],
+    ["a function that reads its caller's frame is not wrapped", `${head}//go:linkname caller runtime.Caller\nfunc caller(skip int) (pc uintptr, file string, line int, ok bool)\n`, null],
+    ['a parameter named like the package is not shadowed', `${head}//go:linkname toUpper strings.ToUpper\nfunc toUpper(strings string) string\n`, null],
+    ['a parameter named like a package the replacement uses is not shadowed', `${head}//go:linkname fastrandn runtime.fastrandn\nfunc fastrandn(rand uint32) uint32\n`, null],
+    [
+      'a generated parameter name avoids a result of that name',
+      `${head}//go:linkname fastrandn runtime.fastrandn\nfunc fastrandn(_ uint32) (a0 uint32)\n`,
+      'package p\n\nimport "math/rand/v2"\n\nfunc fastrandn(_a0 uint32) (a0 uint32) {\n\treturn uint32((uint64(rand.Uint32()) * uint64(_a0)) >> 32)\n}\n',
+    ],
+    ['an exported var is not initialised (another package may write it)', `${head}//go:linkname NCPU runtime.ncpu\nvar NCPU int32\n`, null],
     ['an unsafe fix is left out by default', `${head}//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n`, null],
     ['a manual case is left alone', `${head}//go:linkname procPin runtime.procPin\nfunc procPin() int\n`, null],
     ['a file without directives is left alone', 'package p\n\nfunc f() {}\n', null],
   ])('%s', (_, input, expected) => {
     expect(fixed(input).output).toBe(expected ?? input);
+  });
+
+  test('an import only the moved declaration used goes with it (Go rejects an unused import)', () => {
+    const src = 'package p\n\nimport (\n\t"reflect"\n\t"unsafe"\n)\n\n//go:linkname unsafeNew reflect.unsafe_New\nfunc unsafeNew(t reflect.Type) unsafe.Pointer\n\nfunc Use() unsafe.Pointer { return unsafeNew(nil) }\n';
+    const r = fixed(src, { goVersion: '1.17', unsafeFixes: true });
+    expect(r.output).toBe('package p\n\nimport (\n\t"unsafe"\n)\n\nfunc Use() unsafe.Pointer { return unsafeNew(nil) }\n');
+    expect(r.files.map((f) => f.file)).toEqual(['main_unsafenew_go118.go', 'main_unsafenew_linkname.go']);
   });
 
   test('with unsafeFixes, nanotime counts from process start', () => {

@@ -1,7 +1,7 @@
 // Applying a plan in memory: the chosen fixes are merged per file against one
 // baseline (identical edits coalesce; a fix that conflicts with one already
 // taken is dropped whole, as go/analysis does), applied with magic-string
-// (byte ranges, never a reprint), tidied (an unused `import _ "unsafe"`, an
+// (byte ranges, never a reprint), tidied (an unused `import _ "unsafe"` or an import the fix left unused, an
 // empty .s file kept only for bodyless funcs), and re-parsed: a file whose
 // syntax errors grew is refused.
 
@@ -11,6 +11,7 @@ import MagicString from 'magic-string';
 import { parseGoFile, parseGoFileWithTreeSitter, syntaxErrorCount, treeSitterTree, type ParsedGoFile } from '../parse/gofile.js';
 import { SourceText } from '../parse/source.js';
 import { isWellFormed } from '../parse/directive.js';
+import { defaultPackageName } from '../model/modules.js';
 import { coveredBy } from './constraint.js';
 import { lineRemoval, planFiles, type EditableFile, type FileCache } from './source.js';
 import type { Diagnostic, FileOp, Plan, SuggestedFix, TextEdit } from './types.js';
@@ -159,37 +160,52 @@ function render(baseline: EditableFile, edits: TextEdit[]): string | null {
     else ms.overwrite(e.start, e.end, e.newText);
   }
   // The tidy reads the edited text with the fast skimmer; the final text is what tree-sitter validates, once.
-  const text = tidyUnsafeImport(parseGoFile(SourceText.fromString(ms.toString())));
+  const text = tidyImports(ms.toString(), baseline.parsed.source.text);
   const errors = parseGoFileWithTreeSitter(SourceText.fromString(text)).syntaxErrors;
   // The baseline's count costs a parse only when the result has errors (a file the skimmer read has none, but tree-sitter has gaps of its own).
   return errors > 0 && errors > syntaxErrorCount(baseline.parsed.source.text) ? null : text;
 }
 
 /**
- * `import _ "unsafe"` (or an unused `import "unsafe"`) goes once no linkname
- * directive is left in the file.
+ * Removes the imports a fix left unused, one at a time: `import _ "unsafe"`
+ * (or an unused `import "unsafe"`) once no linkname directive is left in the
+ * file, and any other named or plain import that `before` used and `text` no
+ * longer does (the removed declaration was its only use; Go rejects an unused
+ * import). Blank and dot imports other than unsafe stay: they are not there
+ * for a name.
  */
-function tidyUnsafeImport(parsed: ParsedGoFile): string {
-  const text = parsed.source.text;
-  if (parsed.directives.some(isWellFormed)) return text;
-  for (const decl of parsed.imports) {
-    const spec = decl.specs.find((s) => s.path === 'unsafe');
-    if (!spec) continue;
-    const used = spec.name !== '_' && new RegExp(`\\b${spec.name ?? 'unsafe'}\\.`).test(text.slice(0, decl.start) + text.slice(decl.end));
-    if (used || spec.name === '.') return text;
-    const [from, to] = decl.specs.length === 1 ? [decl.start, decl.end] : [spec.start, spec.end];
-    // Whole lines when nothing else is on them (a comment aside); else just the spec, so that a `)` sharing its line stays.
-    const lineStart = text.lastIndexOf('\n', from - 1) + 1;
-    const lineEnd = text.indexOf('\n', to);
-    const rest = text.slice(to, lineEnd < 0 ? text.length : lineEnd).trim();
-    const alone = text.slice(lineStart, from).trim() === '' && (rest === '' || rest.startsWith('//'));
-    // The `;` that separated it from its neighbour on the line goes with it.
-    const after = /^[ \t]*;[ \t]*/.exec(text.slice(to))?.[0] ?? '';
-    const before = after ? '' : (/;[ \t]*$/.exec(text.slice(lineStart, from))?.[0] ?? '');
-    const cut = alone ? lineRemoval(text, from, to) : { start: from - before.length, end: to + after.length };
-    return text.slice(0, cut.start) + text.slice(cut.end);
+function tidyImports(text: string, before: string): string {
+  for (;;) {
+    const cut = unusedImport(parseGoFile(SourceText.fromString(text)), before);
+    if (!cut) return text;
+    text = text.slice(0, cut.start) + text.slice(cut.end);
   }
-  return text;
+}
+
+function unusedImport(parsed: ParsedGoFile, before: string): { start: number; end: number } | null {
+  const text = parsed.source.text;
+  const directives = parsed.directives.some(isWellFormed);
+  for (const decl of parsed.imports) {
+    const rest = text.slice(0, decl.start) + text.slice(decl.end);
+    for (const spec of decl.specs) {
+      const name = spec.name ?? defaultPackageName(spec.path);
+      const use = new RegExp(`(?<![\\p{L}\\p{N}_.])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\.`, 'u');
+      if (spec.path === 'unsafe') {
+        if (directives || spec.name === '.' || (spec.name !== '_' && use.test(rest))) continue;
+      } else if (spec.name === '_' || spec.name === '.' || use.test(rest) || !use.test(before)) continue;
+      const [from, to] = decl.specs.length === 1 ? [decl.start, decl.end] : [spec.start, spec.end];
+      // Whole lines when nothing else is on them (a comment aside); else just the spec, so that a `)` sharing its line stays.
+      const lineStart = text.lastIndexOf('\n', from - 1) + 1;
+      const lineEnd = text.indexOf('\n', to);
+      const after = text.slice(to, lineEnd < 0 ? text.length : lineEnd).trim();
+      const alone = text.slice(lineStart, from).trim() === '' && (after === '' || after.startsWith('//'));
+      // The `;` that separated it from its neighbour on the line goes with it.
+      const semicolonAfter = /^[ \t]*;[ \t]*/.exec(text.slice(to))?.[0] ?? '';
+      const semicolonBefore = semicolonAfter ? '' : (/;[ \t]*$/.exec(text.slice(lineStart, from))?.[0] ?? '');
+      return alone ? lineRemoval(text, from, to) : { start: from - semicolonBefore.length, end: to + semicolonAfter.length };
+    }
+  }
+  return null;
 }
 
 /** A .s file with only comments and blank lines exists to allow bodyless funcs: once none is left in its package, it goes. */

@@ -9,6 +9,7 @@ import { varsWrittenByStd } from '../catalog/writes.js';
 import { FAILING } from '../judge/verdict.js';
 import { isExportedName } from '../parse/directive.js';
 import { goMinor } from '../catalog/types.js';
+import { shippedCatalog, shippedReleases } from '../catalog/load.js';
 import { parseFuncSignature, type FuncSignature, type Param } from '../judge/shape.js';
 import type { DirectiveSite, GoDecl } from '../parse/goshared.js';
 import type { Finding, ScanResult } from '../model/types.js';
@@ -18,7 +19,7 @@ import type { BuildExpr } from '../model/constraint.js';
 import { FileCache, declHead, importAll, leadingHeader, siblingFile, planBaselines, ensureImport, helperName, legalWithBody, lineStartOf, removeAll, removeLines, type EditableFile } from './source.js';
 import { defaultPackageName, importable } from '../model/modules.js';
 import type { Diagnostic, Plan, SuggestedFix, TextEdit } from './types.js';
-import { StdSource, vendoredCopy } from './vendor.js';
+import { callType, StdSource, vendoredCopy } from './vendor.js';
 
 export interface PlanOptions {
   /** Only pulls that fail on a judged release (default: every pull that has a fix). */
@@ -43,7 +44,8 @@ export function plan(result: ScanResult, options: PlanOptions = {}): Plan {
     // A pull fenced to old releases (`//go:build !go1.N`, e.g. by a guard fix) that links wherever it is compiled is done.
     if (failing.length === 0 && /!\s*go1\.\d+/.test(f.constraint.expression ?? '')) continue;
     const moduleGo = f.module ? modules.get(f.module)?.goVersion : null;
-    const context: Context = { f, files, std, result, moduleMinor: moduleGo ? goMinor(moduleGo) : null, options };
+    // A go.mod without a go line means go 1.16 to the go command.
+    const context: Context = { f, files, std, result, moduleMinor: moduleGo ? goMinor(moduleGo) : f.module ? 16 : null, options };
     diagnostics.push(diagnose(context, failing.map((v) => `${v.go} ${v.verdict}`)));
   }
   const out: Plan = { base: result.base, diagnostics };
@@ -167,15 +169,20 @@ function exportedCall(ctx: Context): Outcome {
   if (f.target.kind !== 'std' || !isExportedName(f.target.symbol) || f.declaration?.kind !== 'func-bodyless') return null;
   // internal/poll.IsPollDescriptor is exported, but only the std may import internal/poll.
   if (!importable(f.target.importPath)) return null;
-  // The call compiles only against the function as the std declares it, in every release judged.
-  const drift = f.verdicts?.find((v) => v.signatureDrift)?.signatureDrift;
-  if (drift) return { manual: `the local declaration (${drift.local}) does not match ${f.target.raw} (${drift.std}): a call would not compile` };
-  const missing = f.verdicts?.find((v) => v.verdict === 'missing');
-  if (!f.verdicts?.length || missing) return { manual: `${f.target.raw} ${missing ? `does not exist in ${missing.go}` : 'was not judged against any release'}: a call may not compile` };
+  if (STACK_SENSITIVE.test(`${f.target.importPath}.${f.target.symbol}`)) {
+    return { manual: `${f.target.raw} looks at its caller's stack: called from a wrapper, it would see the wrapper's frame` };
+  }
   const s = sites(ctx);
   const sig = parseFuncSignature(f.declaration.signature);
   if (!s || !sig) return null;
   const use = ensureImport(s.declFile, f.target.importPath);
+  // The call must compile and mean the same, in every release judged: the std's very types (a layout match is not enough: int64 for time.Duration, []any for ...any).
+  const want = catalogCallType(f, use.name);
+  if (want === null || want !== callType(sig) || /\/[/*]/.test(f.declaration.signature)) {
+    return { manual: `the local declaration (${f.declaration.signature}) is not written with ${f.target.raw}'s own types${want ? ` ${want}` : ' in every release judged'}: a call may not compile, or may mean something else` };
+  }
+  const shadow = [...sig.params, ...sig.results].find((p) => p.name === use.name);
+  if (shadow) return { manual: `the parameter ${shadow.name} would hide the package ${use.name} in the call` };
   const { params } = header(s, sig);
   const args = params.map((p) => (p.type.startsWith('...') ? `${p.name}...` : p.name!)).join(', ');
   const call = `${use.name}.${f.target.symbol}(${args})`;
@@ -185,6 +192,28 @@ function exportedCall(ctx: Context): Outcome {
     strategy: 'exported',
   });
 }
+
+/**
+ * The std func's parameter and result types as the catalogs of the releases
+ * it was judged for record them, written as a caller outside its package
+ * writes them (`qualifier` naming the package); null unless every one of
+ * those catalogs has it, with the same types, and not generic.
+ */
+function catalogCallType(f: Finding, qualifier: string): string | null {
+  const minors = new Set((f.verdicts ?? []).map((v) => goMinor(v.go)));
+  const types = shippedReleases()
+    .filter((r) => minors.has(goMinor(r)))
+    .map((r) => {
+      const signature = shippedCatalog(r).symbols.lookup(`${f.target.importPath}.${f.target.symbol}`)?.signature;
+      const sig = signature && !/^func\s+[^\s(]+\[/.test(signature) ? parseFuncSignature(signature) : null;
+      // The package's own exported types are bare in its source and qualified outside it.
+      return sig ? callType(sig).replace(/(?<![\p{L}\p{N}_.])(\p{Lu}[\p{L}\p{N}_]*)/gu, `${qualifier}.$1`) : null;
+    });
+  return types.length === minors.size && types.every((t) => t !== null && t === types[0]) ? types[0]! : null;
+}
+
+/** Std functions whose result depends on their caller's frame (a wrapper changes it): called directly only by hand. */
+const STACK_SENSITIVE = /^(?:runtime\.(?:Caller|Callers|Stack)|runtime\/debug\.(?:Stack|PrintStack)|log\.\w+|log\/slog\.\w+|testing\.\w+)$/;
 
 // 3. A public API does the same job (rules in src/rules/replacements.ts).
 function apiReplacement(ctx: Context): Outcome {
@@ -201,6 +230,11 @@ function apiReplacement(ctx: Context): Outcome {
   }
   const s = sites(ctx);
   if (!s) return null;
+  // A parameter or result named like a package or a variable the replacement's body uses would hide it there (`after` declarations have scopes of their own).
+  const template = rw.body.join('\n').replace(/\$\d+|\{\w*\}\w*/g, ' ');
+  const used = new Set([...Object.values(importAll(s.declFile, rw.imports).names), ...Array.from(template.matchAll(/[\p{L}_][\p{L}\p{N}_]*/gu), (m) => m[0])]);
+  const hidden = [...sig.params, ...sig.results].find((p) => p.name && used.has(p.name));
+  if (hidden) return { manual: `the local declaration names a ${sig.params.includes(hidden) ? 'parameter' : 'result'} ${hidden.name}, which the replacement (${rule.use}) needs for its own: rename it, and the fix applies` };
   const what = rw.applicability === 'unsafe' ? ` (behaviour differs: ${rule.note ?? 'see linkfix explain'})` : '';
   const fix = { message: `use ${rule.use} instead of ${f.target.raw}${what}`, applicability: rw.applicability, strategy: 'replacement' as const };
 
@@ -213,6 +247,8 @@ function apiReplacement(ctx: Context): Outcome {
   if (olderReleases.length > 0 && (own === null || satisfiable(own, s.declFile.rel, olderReleases))) {
     const gap = (f.verdicts ?? []).find((v) => goMinor(v.go) < guardAt && FAILING.has(v.verdict));
     if (gap) return { manual: `${rule.use} needs Go 1.${guardAt}, and the pull already fails on ${gap.go} (${gap.verdict}): no build-tag split covers every release from the module's go 1.${moduleMinor}` };
+    // Go 1.16 and older read only `// +build` lines: the split's //go:build files would both compile there.
+    if (moduleMinor! < 17) return { manual: `${rule.use} needs Go 1.${guardAt}, and the module allows go 1.${moduleMinor}, whose toolchain does not read //go:build: raise the go line to 1.17 or later, and the fix applies as a build-tag split` };
     return guarded(ctx, s, sig, rw, guardAt, own, fix);
   }
 
@@ -323,6 +359,8 @@ function initialisedVar(ctx: Context): Outcome {
   }
   const writer = writerOf(ctx, s);
   if (writer) return { manual: `${f.localName} may be written in ${writer}: the pull shares ${f.target.raw}, an initialised var would not; ${rule.note ?? ''}` };
+  // Other packages may write an exported var, and only this package's files were read.
+  if (isExportedName(f.localName!)) return { manual: `${f.localName} is exported: another package may write it, and the pull shares ${f.target.raw} where an initialised var would not` };
   const { names, edits: importEdits } = importAll(s.declFile, init.imports);
   const value = filler(ctx, s, [], names)(init.value);
   const directiveEdits = s.file === s.declFile ? removeAll(s.declFile, [[s.directive.start, s.directive.end]]) : [removeLines(s.file, s.directive.start, s.directive.end)];
@@ -360,6 +398,11 @@ function vendored(ctx: Context): Outcome {
   if (f.target.kind !== 'std' || /[().]/.test(f.target.symbol)) return null;
   const s = sites(ctx);
   if (!s) return null;
+  // A write from the package (or, to an exported var, from any other) reaches the std's var through the pull; into a copy it would not.
+  if (f.declaration?.kind === 'var') {
+    const writer = isExportedName(f.localName!) ? 'another package (it is exported)' : writerOf(ctx, s);
+    if (writer) return { manual: `${f.localName} may be written in ${writer}: the pull shares ${f.target.raw} with the std, a copy would not` };
+  }
   return vendoredCopy({ finding: f, directiveFile: s.file, directive: s.directive, declFile: s.declFile, decl: s.decl, std: ctx.std });
 }
 
@@ -371,7 +414,14 @@ function vendored(ctx: Context): Outcome {
 function header(s: Sites, sig: FuncSignature): { text: string; params: Param[]; verbatim: boolean } {
   const own = s.declFile.parsed.source.text.slice(s.decl.start, s.decl.signatureEnd);
   if (sig.params.every((p) => p.name && p.name !== '_')) return { text: own, params: sig.params, verbatim: true };
-  const params = sig.params.map((p, i) => ({ name: p.name && p.name !== '_' ? p.name : `a${i}`, type: p.type }));
+  // A generated name must not be one the header already has (`(_ uint32) (a0 uint32)`).
+  const taken = new Set([...sig.params, ...sig.results].map((p) => p.name));
+  const fresh = (i: number): string => {
+    let name = `a${i}`;
+    while (taken.has(name)) name = `_${name}`;
+    return name;
+  };
+  const params = sig.params.map((p, i) => ({ name: p.name && p.name !== '_' ? p.name : fresh(i), type: p.type }));
   const funcName = /^func\s+[^\s(]+/.exec(own)?.[0] ?? `func ${s.decl.name}`;
   return { text: `${funcName}(${params.map((p) => `${p.name} ${p.type}`).join(', ')})${resultText(sig.results)}`, params, verbatim: false };
 }

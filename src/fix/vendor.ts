@@ -316,6 +316,11 @@ function localType(input: VendorInput): string | null {
   return type ? typeText(withLengths(type, imports, '', input.std)) : null;
 }
 
+/** A func signature's parameter and result types, `(…)(…)`, spaces normalised: equal texts, equal types as written. */
+export function callType(sig: { params: { type: string }[]; results: { type: string }[] }): string {
+  return typeText(`(${sig.params.map((p) => p.type).join(',')})(${sig.results.map((r) => r.type).join(',')})`);
+}
+
 /** The same for the std declaration: a var's written type, or the type of its composite literal. */
 function stdType(d: StdDecl, std: StdSource, importPath: string): string | null {
   let type: string | null = null;
