@@ -189,7 +189,8 @@ function unusedImport(parsed: ParsedGoFile, before: string): { start: number; en
     const rest = text.slice(0, decl.start) + text.slice(decl.end);
     for (const spec of decl.specs) {
       const name = spec.name ?? defaultPackageName(spec.path);
-      const use = new RegExp(`(?<![\\p{L}\\p{N}_.])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\.`, 'u');
+      // A package name is an identifier: nothing in it to escape.
+      const use = new RegExp(`(?<![\\p{L}\\p{N}_.])${name}\\s*\\.`, 'u');
       if (spec.path === 'unsafe') {
         if (directives || spec.name === '.' || (spec.name !== '_' && use.test(rest))) continue;
       } else if (spec.name === '_' || spec.name === '.' || use.test(rest) || !use.test(before)) continue;
